@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_STRATA_CONFIG } from '../core/config/strata-config';
+import { DEFAULT_POLICY } from '../core/policy';
+import { createEngines } from '../engines/registry';
+import { percentile, runScan } from '../scan/run-scan';
+
+/**
+ * `npm run bench -- DIR [--workers N] [--engines a,b]`: scans a folder through the same path as
+ * `strata scan` (worker pool, parser, engines, policy) and prints throughput, latency
+ * percentiles and peak memory. A script that prints figures, not a timed test.
+ */
+async function bench(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { workers: { type: 'string' }, engines: { type: 'string' } },
+  });
+  if (positionals.length === 0) {
+    console.error('usage: npm run bench -- DIR [DIR...] [--workers N] [--engines a,b]');
+    return 2;
+  }
+  const engines = createEngines(values.engines?.split(','), DEFAULT_STRATA_CONFIG.engines);
+  const engineNames = engines.map((engine) => engine.name);
+  const parseMs: number[] = [];
+  const enginesMs: number[] = [];
+  let errors = 0;
+  const summary = await runScan({
+    paths: positionals,
+    setup: { config: DEFAULT_STRATA_CONFIG, policy: DEFAULT_POLICY, engines: engineNames },
+    policy: DEFAULT_POLICY,
+    engineNames,
+    workers: values.workers ? Number(values.workers) : undefined,
+    hardTimeoutMs: 30_000,
+    onReport(report) {
+      parseMs.push(report.timings.parseMs);
+      enginesMs.push(report.timings.enginesMs);
+    },
+    onInputError() {
+      errors += 1;
+    },
+  });
+  const seconds = summary.elapsedMs / 1000;
+  const rate = summary.messages / seconds;
+  const latencies = summary.latenciesMs;
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+  const figures = {
+    paths: positionals,
+    engines: engineNames,
+    messages: summary.messages,
+    unreadable: errors,
+    workers: summary.workers,
+    seconds: round(seconds),
+    messagesPerSecond: round(rate),
+    messagesPerSecondPerCore: round(rate / Math.max(1, summary.workers)),
+    latencyMs: {
+      p50: round(percentile(latencies, 0.5)),
+      p95: round(percentile(latencies, 0.95)),
+      p99: round(percentile(latencies, 0.99)),
+      max: round(latencies.at(-1) ?? 0),
+    },
+    meanMs: { parse: round(mean(parseMs)), engines: round(mean(enginesMs)) },
+    verdicts: summary.verdicts,
+    peakRssMiB: round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(
+    `${figures.messages} messages in ${figures.seconds} s on ${figures.workers} worker(s): ` +
+      `${figures.messagesPerSecond} msg/s (${figures.messagesPerSecondPerCore} per core); ` +
+      `p50 ${figures.latencyMs.p50} ms, p95 ${figures.latencyMs.p95} ms, max ${figures.latencyMs.max} ms; ` +
+      `peak RSS ${figures.peakRssMiB} MiB`,
+  );
+  console.log(JSON.stringify(figures));
+  return 0;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+bench(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,33 @@
+import type { Engine } from '../core/engine/types';
+import { ConfigError } from '../core/errors';
+import { createAuthEngine } from './auth';
+import { createLinksEngine } from './links';
+
+/**
+ * Every engine Strata ships, by name. A factory takes the engine's own config section
+ * (unknown until the engine's schema validates it) and returns a ready engine.
+ */
+const ENGINE_FACTORIES: Readonly<Record<string, (config: unknown) => Engine>> = {
+  auth: (config) => createAuthEngine(config as Parameters<typeof createAuthEngine>[0]),
+  links: (config) => createLinksEngine(config as Parameters<typeof createLinksEngine>[0]),
+};
+
+export const AVAILABLE_ENGINES: readonly string[] = Object.keys(ENGINE_FACTORIES);
+
+/**
+ * Builds the named engines (all of them when `names` is undefined) from their config sections.
+ * Unknown names are a configuration error that lists what exists.
+ */
+export function createEngines(names: readonly string[] | undefined, engineConfigs: Record<string, unknown>): Engine[] {
+  const wanted = names ?? AVAILABLE_ENGINES;
+  const unknown = wanted.filter((name) => !(name in ENGINE_FACTORIES));
+  if (unknown.length > 0) {
+    throw new ConfigError(`unknown engine(s): ${unknown.join(', ')}; available: ${AVAILABLE_ENGINES.join(', ')}`, {
+      unknown,
+    });
+  }
+  return wanted.map((name) => {
+    const factory = ENGINE_FACTORIES[name] as (config: unknown) => Engine;
+    return factory(engineConfigs[name] ?? {});
+  });
+}
