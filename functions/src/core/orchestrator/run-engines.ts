@@ -137,13 +137,17 @@ function toResult(engine: Engine, outcome: Outcome, timeoutMs: number, elapsedMs
       return isUnavailable(outcome.error)
         ? failedResult(engine, 'unavailable', describeError(outcome.error), elapsedMs)
         : failedResult(engine, 'error', describeError(outcome.error), elapsedMs);
-    case 'returned': {
-      const validation = validateEngineOutput(outcome.output);
-      if (!validation.ok) {
-        return failedResult(engine, 'error', `malformed output: ${validation.problem}`, elapsedMs);
+    case 'returned':
+      try {
+        const validation = validateEngineOutput(outcome.output);
+        if (!validation.ok) {
+          return failedResult(engine, 'error', `malformed output: ${validation.problem}`, elapsedMs);
+        }
+        return okResult(engine, validation.output, elapsedMs);
+      } catch (error) {
+        // Output with throwing getters (a Proxy, a class) fails while being read.
+        return failedResult(engine, 'error', `malformed output: reading it threw ${describeError(error)}`, elapsedMs);
       }
-      return okResult(engine, validation.output, elapsedMs);
-    }
   }
 }
 
@@ -154,7 +158,13 @@ function okResult(engine: Engine, output: EngineOutput, elapsedMs: number): Engi
     status: 'ok',
     score: output.score,
     findings: output.findings,
-    iocs: { ...emptyIocs(), ...output.iocs },
+    // Field by field rather than a spread, so keys outside the IOC contract do not travel on.
+    iocs: {
+      urls: output.iocs?.urls ?? [],
+      domains: output.iocs?.domains ?? [],
+      sha256: output.iocs?.sha256 ?? [],
+      senders: output.iocs?.senders ?? [],
+    },
     elapsedMs,
   };
 }

@@ -98,19 +98,21 @@ export const PolicySchema = z.strictObject({
   /** passive: decide and record the intended action, but apply none. */
   mode: z.enum(['enforce', 'passive']).default('enforce'),
   /** Engines that must report; an expected engine absent from the results counts as failed. */
-  expectedEngines: ExpectedEnginesSchema.default([]),
+  expectedEngines: ExpectedEnginesSchema.default(() => []),
   /** Per-engine weight in the score combination; engines not listed weigh 1, 0 ignores an engine's score. */
-  weights: z.record(EngineName, z.number().min(0).max(10)).default({}),
+  weights: z.record(EngineName, z.number().min(0).max(10)).default(() => ({})),
   thresholds: ThresholdsSchema.prefault({}),
   /** Findings that on their own set a minimum verdict, bypassing score and consensus. */
-  decisiveFindings: z.array(DecisiveRuleSchema).default([
+  // Defaults are factories: zod copies a default only shallowly, and decisions must never
+  // share (and so be able to mutate) another policy's rule objects.
+  decisiveFindings: z.array(DecisiveRuleSchema).default((): DecisiveRule[] => [
     { pattern: 'clamav.*', verdict: 'malicious', minSeverity: 'high' },
     { pattern: 'links.blocklisted', verdict: 'malicious' },
   ]),
   /** Agreement required before the score alone may reach a verdict. */
   consensus: z
     .array(ConsensusRuleSchema)
-    .default([{ verdict: 'malicious', minEngines: 2, minEngineScore: 50 }]),
+    .default((): ConsensusRule[] => [{ verdict: 'malicious', minEngines: 2, minEngineScore: 50 }]),
   onEngineFailure: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
   /** Under fail-closed, the least verdict of a message on which any engine failed. */
   failClosedVerdict: RaisedVerdict.default('suspicious'),
