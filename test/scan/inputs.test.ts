@@ -22,17 +22,19 @@ describe('enumerateInputs', () => {
     await writeFile(join(dir, 'nested', 'deeper', 'c.eml'), MESSAGE);
     await writeFile(join(dir, 'nested', '1700000000.M1P1.host'), MESSAGE); // maildir-style: no extension
     await writeFile(join(dir, 'labels.csv'), 'file,label\n');
+    await writeFile(join(dir, 'notes.txt'), 'Received: by mx.example.net\r\nFrom: a@example.com\r\n\r\nhi\r\n');
     await writeFile(join(dir, '.hidden', 'x.eml'), MESSAGE);
     await symlink(dir, join(dir, 'nested', 'loop'));
   });
 
-  it('walks folders recursively in sorted order, skipping hidden entries, links and non-mail extensions', async () => {
+  it('walks folders recursively in sorted order, skipping hidden entries, links and files that do not start like mail', async () => {
     const result = await enumerateInputs([dir]);
     expect(result.files.map((file) => file.path.slice(dir.length + 1))).toEqual([
       'a.eml',
       'b.eml',
       join('nested', '1700000000.M1P1.host'),
       join('nested', 'deeper', 'c.eml'),
+      'notes.txt',
     ]);
     expect(result.files.every((file) => !file.explicit)).toBe(true);
     expect(result.skipped).toBe(1);

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /** One message to scan, or the reason a path could not be read. */
@@ -10,8 +10,11 @@ export interface InputFile {
   explicit: boolean;
 }
 
-/** Extensions taken from folders; maildir files have none. Anything else in a folder is skipped. */
-const MAIL_EXTENSIONS = new Set(['.eml', '.mbox', '.mbx', '.mail', '.msg.txt', '']);
+/** Extensions always taken from folders. Other files are taken only when they start like mail. */
+const MAIL_EXTENSIONS = new Set(['.eml', '.mbox', '.mbx', '.mail', '']);
+
+/** A header field line (`Name: value`) or an mbox separator, at the very start of a file. */
+const MAIL_START = /^(?:[!-9;-~]+:|From )/;
 
 /** Mbox files above this are refused rather than read whole into memory. */
 const MAX_MBOX_BYTES = 1024 * 1024 * 1024;
@@ -65,9 +68,26 @@ async function walk(dir: string, into: Enumeration): Promise<void> {
     if (info.isSymbolicLink()) continue;
     if (info.isDirectory()) await walk(path, into);
     else if (info.isFile()) {
-      if (MAIL_EXTENSIONS.has(extname(name).toLowerCase())) into.files.push({ path, explicit: false });
-      else into.skipped += 1;
+      // Maildir names (`1700000000.M1P1.host:2,S`) have arbitrary "extensions", so sniff the rest.
+      if (MAIL_EXTENSIONS.has(extname(name).toLowerCase()) || (await startsLikeMail(path))) {
+        into.files.push({ path, explicit: false });
+      } else into.skipped += 1;
     }
+  }
+}
+
+async function startsLikeMail(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return MAIL_START.test(head.subarray(0, bytesRead).toString('latin1'));
+  } catch {
+    // Unreadable files are reported when they are read; here they only fail the sniff.
+    return false;
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Engine } from '../../core/engine/types';
+import { ConfigError } from '../../core/errors';
+import { emptyBlocklist, loadBlocklist } from './blocklist';
+import { LinkChecker } from './checks';
+import { buildReferenceData } from './reference';
+
+export { LINK_FINDING_TITLES, type LinkFindingId } from './findings';
+export { SCORES as LINK_SCORES } from './checks';
+export { unwrapUrl, type UnwrapResult, type UnwrapStep } from './unwrap';
+
+const domainName = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/^(?:\*\.)?[^\s/:?#@]+\.[^\s/:?#@]+$/, 'expected a domain name such as example.com');
+
+export const LinksConfigSchema = z
+  .object({
+    /**
+     * Local blocklist: one domain, IP, URL or SHA-256 per line, `#` comments. Read once when the
+     * engine is created; an unreadable or malformed file is a configuration error.
+     */
+    blocklistFile: z.string().min(1).optional(),
+    /** Domains whose links raise no finding except a blocklist hit (e.g. the organisation's own sites). */
+    allowlistDomains: z.array(domainName).default([]),
+    /** Added to the shipped URL-shortener list. */
+    extraShorteners: z.array(domainName).default([]),
+    /** Added to the shipped ESP click-tracker list (lowers display-mismatch scores through them). */
+    extraClickTrackers: z.array(domainName).default([]),
+    /** Added to the shipped abused-TLD list, without the dot. */
+    extraSuspiciousTlds: z.array(z.string().trim().regex(/^[a-z0-9-]+$/i, 'expected a TLD without dot')).default([]),
+    /** Added to the shipped free-hosting list. */
+    extraFreeHosting: z
+      .array(
+        z
+          .object({
+            domain: domainName,
+            pathPrefix: z.string().startsWith('/').optional(),
+            score: z.number().min(0).max(100),
+            label: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Extra brand groups (domains of one owner) whose display in link text raises mismatch scores. */
+    extraBrandDomainGroups: z.array(z.array(domainName).min(1)).default([]),
+    /** How many redirector layers are peeled off one link. */
+    maxUnwrapDepth: z.number().int().min(1).max(10).default(5),
+    /** Evidence strings kept per finding. */
+    maxEvidencePerFinding: z.number().int().min(1).max(50).default(5),
+    /** Links behind findings at or above this score are reported as IOCs. */
+    iocMinScore: z.number().min(0).max(100).default(20),
+    /** Bound on IOC URLs and on IOC domains reported per message. */
+    maxIocs: z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
+export type LinksConfig = z.infer<typeof LinksConfigSchema>;
+export type LinksConfigInput = z.input<typeof LinksConfigSchema>;
+
+export const LINKS_ENGINE_VERSION = '1.0.0';
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * The links engine: judges every link of a message (and what known redirectors hide behind it)
+ * for deception (text showing one site, link opening another), hiding (IP hosts, look-alike IDNs,
+ * shorteners), risky destinations (free hosting, abused TLDs, data: documents), credential forms,
+ * and a local blocklist that also covers attachment hashes. Pure: all files are read here, once.
+ */
+export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksConfig> {
+  const parsed = LinksConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(`invalid links engine config: ${describeIssues(parsed.error)}`, { engine: 'links' });
+  }
+  const config = parsed.data;
+  const checker = new LinkChecker({
+    reference: buildReferenceData({
+      shorteners: config.extraShorteners,
+      clickTrackers: config.extraClickTrackers,
+      suspiciousTlds: config.extraSuspiciousTlds,
+      freeHosting: config.extraFreeHosting,
+      brandDomainGroups: config.extraBrandDomainGroups,
+      allowlistDomains: config.allowlistDomains,
+    }),
+    blocklist: config.blocklistFile !== undefined ? loadBlocklist(config.blocklistFile) : emptyBlocklist(),
+    maxUnwrapDepth: config.maxUnwrapDepth,
+    maxEvidencePerFinding: config.maxEvidencePerFinding,
+    iocMinScore: config.iocMinScore,
+    maxIocs: config.maxIocs,
+  });
+
+  return {
+    name: 'links',
+    version: LINKS_ENGINE_VERSION,
+    defaultTimeoutMs: 2000,
+    config,
+    scan: (subject, context) => checker.scan(subject, context),
+  };
+}
