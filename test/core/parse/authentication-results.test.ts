@@ -215,3 +215,15 @@ describe('parseAuthenticationResults', () => {
     expect(summary.spf).toMatchObject({ result: 'neutral', domain: 'example.com' });
   });
 });
+
+describe('unquoted property values', () => {
+  it('keeps `=` inside an unquoted smtp.mailfrom local-part (ESP bounce addresses)', () => {
+    const value =
+      'mx.google.com; spf=pass (google.com: domain of bounce designates 192.0.2.1 as permitted sender) ' +
+      'smtp.mailfrom=bounces+123-jonas=example.org@em4471.mailer.example; dmarc=pass (p=NONE) header.from=example.org';
+    const summary = parseAuthenticationResults([{ name: 'authentication-results', raw: value, decoded: value }], 'mx.google.com');
+    expect(summary.spf?.properties['smtp.mailfrom']).toBe('bounces+123-jonas=example.org@em4471.mailer.example');
+    expect(summary.spf?.domain).toBe('em4471.mailer.example');
+    expect(summary.dmarc?.domain).toBe('example.org');
+  });
+});

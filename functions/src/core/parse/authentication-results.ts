@@ -216,7 +216,8 @@ function splitSegments(value: string): Segment[] {
   return segments;
 }
 
-type Token = { kind: 'word'; text: string } | { kind: 'equals' };
+/** `end` is the offset just past the token, so adjacency (no white space between) is known. */
+type Token = ({ kind: 'word'; text: string; quoted: boolean } | { kind: 'equals' }) & { start: number; end: number };
 
 /**
  * Words and `=` signs of a comment-free segment. Quoted strings become one word (unescaped).
@@ -230,10 +231,11 @@ function tokenize(text: string): Token[] {
     if (/\s/.test(ch)) {
       i++;
     } else if (ch === '=') {
-      tokens.push({ kind: 'equals' });
+      tokens.push({ kind: 'equals', start: i, end: i + 1 });
       i++;
     } else if (ch === '"') {
       let word = '';
+      const start = i;
       i++;
       while (i < text.length && text[i] !== '"') {
         if (text[i] === '\\') i++;
@@ -241,11 +243,11 @@ function tokenize(text: string): Token[] {
         i++;
       }
       i++;
-      tokens.push({ kind: 'word', text: word });
+      tokens.push({ kind: 'word', text: word, quoted: true, start, end: i });
     } else {
       const start = i;
       while (i < text.length && !/[\s="]/.test(text[i] as string)) i++;
-      tokens.push({ kind: 'word', text: text.slice(start, i) });
+      tokens.push({ kind: 'word', text: text.slice(start, i), quoted: false, start, end: i });
     }
   }
   return tokens;
@@ -292,9 +294,20 @@ function parseClause(segment: Segment): ResultClause | null {
     const val = tokens[i + 2];
     if (key?.kind === 'word' && equals?.kind === 'equals') {
       const name = key.text.toLowerCase();
-      const text = val?.kind === 'word' ? val.text : '';
-      if (!(name in properties)) properties[name] = text;
+      let text = val?.kind === 'word' ? val.text : '';
       i += val?.kind === 'word' ? 3 : 2;
+      // An unquoted value runs to the next white space: a local-part may hold `=`
+      // (`smtp.mailfrom=bounces+x=example.com@esp.example`), which is legal RFC 8601 pvalue syntax.
+      if (val?.kind === 'word' && !val.quoted) {
+        let end = val.end;
+        while (tokens[i] !== undefined && (tokens[i] as Token).start === end && !isQuotedWord(tokens[i] as Token)) {
+          const next = tokens[i] as Token;
+          text += next.kind === 'word' ? next.text : '=';
+          end = next.end;
+          i++;
+        }
+      }
+      if (!(name in properties)) properties[name] = text;
     } else {
       // A stray word (e.g. the "1" of `dkim=pass 1 header.d=...`): skip it and resync.
       i++;
@@ -306,6 +319,10 @@ function parseClause(segment: Segment): ResultClause | null {
   if (methodName === 'dmarc') addDmarcPolicy(properties, segment.comments);
   if (methodName === 'arc') addArcChain(properties, segment.comments);
   return { method: methodName, result: outcomeOf(result.text), properties };
+}
+
+function isQuotedWord(token: Token): boolean {
+  return token.kind === 'word' && token.quoted;
 }
 
 function outcomeOf(word: string): AuthOutcome {
