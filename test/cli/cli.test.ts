@@ -10,6 +10,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'functions', 'bin', 'strata.js');
 const EXAMPLES = join(ROOT, 'examples', 'mail');
+const EXAMPLE_CONFIG = join(ROOT, 'examples', 'strata.config.json');
 
 interface Run {
   code: number;
@@ -76,7 +77,7 @@ describe('strata scan', () => {
       file: string;
       expect: 'clean' | 'flagged' | 'malicious';
     }[];
-    const run = await strata(['scan', '--json', EXAMPLES]);
+    const run = await strata(['scan', '--json', '--config', EXAMPLE_CONFIG, EXAMPLES]);
     expect(run.code).toBe(1);
     const bySource = new Map(jsonLines(run.stdout).map((line) => [line.source as string, line]));
     expect(bySource.size).toBe(manifest.length);
@@ -126,7 +127,7 @@ describe('strata scan', () => {
     expect(run.code).toBe(1);
     const [header, row] = run.stdout.split('\n');
     expect(header).toMatch(/^VERDICT\s+SCORE\s+ACTION\s+SOURCE/);
-    expect(row).toMatch(/^(suspicious|malicious)\s+\d+\s+(label|quarantine)\s+.*07-phish/);
+    expect(row).toMatch(/^(suspicious|malicious)\s+[\d.]+\s+(label|quarantine)\s+.*07-phish/);
     expect(run.stdout).toMatch(/- (auth|links)\.\w+: /);
   });
 
@@ -148,5 +149,15 @@ describe('strata scan', () => {
     const run = await strata(['scan', '--policy', policy, join(dir, 'clean.eml')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(policy);
+  });
+
+  it('exits 2 naming a config file that fails validation', async () => {
+    const config = join(dir, 'bad-config.json');
+    await writeFile(config, '{"organisationDomains": "example.com", "limits": {"maxMimeParts": -1}}');
+    const run = await strata(['scan', '--config', config, join(dir, 'clean.eml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(config);
+    expect(run.stderr).toMatch(/organisationDomains/);
+    expect(run.stderr).toMatch(/limits\.maxMimeParts/);
   });
 });

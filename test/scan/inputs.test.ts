@@ -22,6 +22,7 @@ describe('enumerateInputs', () => {
     await writeFile(join(dir, 'nested', 'deeper', 'c.eml'), MESSAGE);
     await writeFile(join(dir, 'nested', '1700000000.M1P1.host'), MESSAGE); // maildir-style: no extension
     await writeFile(join(dir, 'labels.csv'), 'file,label\n');
+    await writeFile(join(dir, 'LICENSE'), 'Apache License\nVersion 2.0\n');
     await writeFile(join(dir, 'notes.txt'), 'Received: by mx.example.net\r\nFrom: a@example.com\r\n\r\nhi\r\n');
     await writeFile(join(dir, '.hidden', 'x.eml'), MESSAGE);
     await symlink(dir, join(dir, 'nested', 'loop'));
@@ -37,7 +38,7 @@ describe('enumerateInputs', () => {
       'notes.txt',
     ]);
     expect(result.files.every((file) => !file.explicit)).toBe(true);
-    expect(result.skipped).toBe(1);
+    expect(result.skipped).toBe(2);
     expect(result.errors).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ export interface InputFile {
 }
 
 /** Extensions always taken from folders. Other files are taken only when they start like mail. */
-const MAIL_EXTENSIONS = new Set(['.eml', '.mbox', '.mbx', '.mail', '']);
+const MAIL_EXTENSIONS = new Set(['.eml', '.mbox', '.mbx', '.mail']);
 
 /** A header field line (`Name: value`) or an mbox separator, at the very start of a file. */
 const MAIL_START = /^(?:[!-9;-~]+:|From )/;
@@ -68,7 +68,7 @@ async function walk(dir: string, into: Enumeration): Promise<void> {
     if (info.isSymbolicLink()) continue;
     if (info.isDirectory()) await walk(path, into);
     else if (info.isFile()) {
-      // Maildir names (`1700000000.M1P1.host:2,S`) have arbitrary "extensions", so sniff the rest.
+      // Maildir names (`1700000000.M1P1.host:2,S`) have none or arbitrary "extensions", so sniff the rest.
       if (MAIL_EXTENSIONS.has(extname(name).toLowerCase()) || (await startsLikeMail(path))) {
         into.files.push({ path, explicit: false });
       } else into.skipped += 1;
