@@ -1,0 +1,40 @@
+/**
+ * The small messages that travel on Pub/Sub between the pipeline's functions. Bodies and
+ * attachments never ride here: they are in the blob store, referenced by SHA-256.
+ */
+
+/** What Gmail publishes on the notification topic (base64 JSON in message.data). */
+export interface GmailNotification {
+  emailAddress: string;
+  historyId: string | number;
+}
+
+export type Direction = 'inbound' | 'outbound' | 'internal';
+
+/** Published once per new message on the scan-requests topic; every engine function receives it. */
+export interface ScanRequest {
+  /** Non-sequential id of the scan document (hash of mailbox + Gmail message id). */
+  scanId: string;
+  mailbox: string;
+  gmailMessageId: string;
+  direction: Direction;
+  /** Blob key of the serialised ScanSubject (attachment bytes stripped out, referenced by sha256). */
+  subjectKey: string;
+  /** Hash of what engines judge, independent of the recipient: the engine result cache key. */
+  contentKey: string;
+  /** The engines the aggregator waits for. */
+  engines: string[];
+  /** Epoch ms when the stand-in / Gmail received the message (for latency figures). */
+  receivedAt: number;
+}
+
+/** Published by an engine function after it wrote its result document. */
+export interface EngineCompletion {
+  scanId: string;
+  engine: string;
+}
+
+/** Published by the sweeper, one per mailbox, so renewal fans out and fits the time limit. */
+export interface WatchRenewalRequest {
+  mailbox: string;
+}
