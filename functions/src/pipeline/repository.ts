@@ -1,0 +1,123 @@
+import type { EngineResult } from '../core/engine/types';
+import type { Action, Decision, VerdictLabel } from '../core/policy';
+import type { Direction } from './messages';
+
+/**
+ * Persistence the pipeline needs, behind one interface. The Firestore implementation
+ * (firestore-repository.ts) follows docs/data-model.md; unit tests use memory-repository.ts.
+ * Every write that a redelivered event could repeat is create-if-absent or a transaction,
+ * so handlers are idempotent.
+ */
+
+export interface MailboxState {
+  mailbox: string;
+  enrolled: boolean;
+  /** The history id up to which the mailbox has been read; null before the first sync. */
+  historyCursor: string | null;
+  cursorUpdatedAt: Date | null;
+  watchExpiration: Date | null;
+  lastNotificationAt: Date | null;
+  lastNotificationHistoryId: string | null;
+  lastSyncAt: Date | null;
+  fullSyncs: number;
+  /** Gmail label ids Strata created in this mailbox, by role. */
+  labelIds: Partial<Record<'suspicious' | 'quarantine', string>>;
+}
+
+export type ScanStatus = 'scanning' | 'decided';
+export type ActionStatus = 'pending' | 'applied' | 'failed' | 'skipped';
+
+/** Fields of a scan document known when the fan-out creates it. */
+export interface NewScan {
+  scanId: string;
+  mailbox: string;
+  gmailMessageId: string;
+  direction: Direction;
+  messageId: string;
+  fromAddress: string;
+  fromDomain: string;
+  subject: string;
+  receivedAt: Date;
+  expectedEngines: string[];
+  subjectKey: string;
+  contentKey: string;
+  expireAt: Date;
+}
+
+export interface ScanRecord extends NewScan {
+  createdAt: Date;
+  status: ScanStatus;
+  decided: boolean;
+  verdict: VerdictLabel | null;
+  score: number | null;
+  reasons: string[];
+  engines: Record<string, { status: EngineResult['status']; score: number }>;
+  iocUrls: string[];
+  iocDomains: string[];
+  iocSha256: string[];
+  action: Action | null;
+  actionStatus: ActionStatus | null;
+  actionAttempts: number;
+  actionError: string | null;
+  policyVersion: string | null;
+  passive: boolean | null;
+  decidedAt: Date | null;
+  latencyMs: number | null;
+}
+
+export interface AuditEntry {
+  at: Date;
+  mailbox: string;
+  scanId: string;
+  gmailMessageId: string;
+  action: Action;
+  labelsAdded: string[];
+  labelsRemoved: string[];
+  outcome: 'applied' | 'failed' | 'already-applied';
+  error?: string;
+  actor: 'aggregator' | 'sweeper';
+}
+
+export interface ScanRepository {
+  getMailbox(mailbox: string): Promise<MailboxState | null>;
+  /** Creates the mailbox document when absent and merges `patch` into it. */
+  upsertMailbox(mailbox: string, patch: Partial<Omit<MailboxState, 'mailbox'>>): Promise<void>;
+  listMailboxes(options?: { enrolledOnly?: boolean }): Promise<MailboxState[]>;
+  /**
+   * Compare-and-set of the history cursor: moves it to `next` only if it still equals
+   * `expected` (null = never synced) and `next` is newer. Returns whether it moved.
+   */
+  advanceCursor(mailbox: string, expected: string | null, next: string): Promise<boolean>;
+
+  /** Creates the scan document unless it exists (dedupe on mailbox + message id). Returns whether it was created. */
+  createScan(scan: NewScan): Promise<boolean>;
+  getScan(scanId: string): Promise<ScanRecord | null>;
+  /** Writes one engine's result subdocument unless present. Returns whether it was written. */
+  putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean>;
+  listEngineResults(scanId: string): Promise<EngineResult[]>;
+  getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null>;
+  putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void>;
+
+  /**
+   * Decides exactly once: inside a transaction, reads the scan and its engine results; if the
+   * scan is not decided yet, calls `decide` and, when it returns a decision, stores it with
+   * decided=true and actionStatus pending (or skipped for action none). Returns the stored
+   * decision when this call decided, null when the scan was already decided or `decide` declined.
+   */
+  decideOnce(
+    scanId: string,
+    decide: (scan: ScanRecord, results: EngineResult[]) => Decision | null,
+    now: Date,
+  ): Promise<{ scan: ScanRecord; decision: Decision } | null>;
+  /** Records the outcome of applying the action (attempt count incremented). */
+  recordActionOutcome(scanId: string, outcome: { status: ActionStatus; error?: string }): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+
+  /** Undecided scans created before `createdBefore` (the sweeper finalises them). */
+  listOverdueScans(createdBefore: Date, limit: number): Promise<ScanRecord[]>;
+  /** Decided scans whose action failed and may be retried. */
+  listFailedActions(maxAttempts: number, limit: number): Promise<ScanRecord[]>;
+}
+
+/** Non-sequential scan id: 32 hex of SHA-256(mailbox ':' gmailMessageId), so ids never hot-spot. */
+export { scanIdFor } from './ids';
