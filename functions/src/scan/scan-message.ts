@@ -60,14 +60,7 @@ export function createMessageScanner(options: {
         rawSha256: subject.ids.rawSha256,
         from: subject.from?.address ?? '',
         subject: subject.subject,
-        verdict: decision.verdict,
-        score: decision.score,
-        action: decision.action,
-        intendedAction: decision.intendedAction,
-        passive: decision.passive,
-        policyVersion: decision.policyVersion,
-        reasons: decision.reasons,
-        failedEngines: decision.failedEngines,
+        ...decisionFields(decision),
         engines: results,
         anomalies,
         notMail: anomalies.includes('mime.not_mime') && subject.headers.length === 0,
@@ -78,6 +71,22 @@ export function createMessageScanner(options: {
         },
       };
     },
+  };
+}
+
+/** The decision's part of a report; one place, so every report states a decision the same way. */
+export function decisionFields(
+  decision: Decision,
+): Pick<ScanReport, 'verdict' | 'score' | 'action' | 'intendedAction' | 'passive' | 'policyVersion' | 'reasons' | 'failedEngines'> {
+  return {
+    verdict: decision.verdict,
+    score: decision.score,
+    action: decision.action,
+    intendedAction: decision.intendedAction,
+    passive: decision.passive,
+    policyVersion: decision.policyVersion,
+    reasons: decision.reasons,
+    failedEngines: decision.failedEngines,
   };
 }
 

@@ -3,7 +3,7 @@ import { emptyIocs } from '../core/engine/types';
 import { parseStrataConfig, type StrataConfig } from '../core/config/strata-config';
 import { decide, parsePolicy, type Policy } from '../core/policy';
 import { createEngines } from '../engines/registry';
-import { createMessageScanner, type MessageScanner, type ScanReport } from './scan-message';
+import { createMessageScanner, decisionFields, type MessageScanner, type ScanReport } from './scan-message';
 
 /**
  * Everything needed to build a scanner, as plain data so it can cross into a worker thread.
@@ -69,14 +69,7 @@ export function failedScanReport(
     rawSha256: '',
     from: '',
     subject: '',
-    verdict: decision.verdict,
-    score: decision.score,
-    action: decision.action,
-    intendedAction: decision.intendedAction,
-    passive: decision.passive,
-    policyVersion: decision.policyVersion,
-    reasons: decision.reasons,
-    failedEngines: decision.failedEngines,
+    ...decisionFields(decision),
     engines,
     anomalies: [],
     notMail: false,
