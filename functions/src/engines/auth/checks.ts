@@ -1,12 +1,20 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import type { EngineContext, EngineOutput } from '../../core/engine/types';
 import type { AuthenticationSummary, AuthMethodResult, EmailAddress, ScanSubject } from '../../core/subject/types';
-import type { Brand } from './brands';
+import {
+  domainParts,
+  hasMixedScriptLabel,
+  isInternationalised,
+  LookalikeDetector,
+  registrableOf,
+  type Brand,
+  type DomainParts,
+  type LookalikeMatch,
+  type LookalikeTechnique,
+} from '../../core/brands';
 import { BrandClaimMatcher, PersonMatcher, type BrandClaim, type PersonMatcherEntry } from './display-name';
-import { domainParts, hasMixedScriptLabel, isInternationalised, registrableOf, type DomainParts } from './domains';
 import { AUTH_SCORES as S, AuthFindings } from './findings';
 import { isFreemail } from './freemail';
-import { LookalikeDetector, type LookalikeMatch, type LookalikeTechnique } from './lookalike';
 
 export interface AuthCheckerOptions {
   brands: readonly Brand[];

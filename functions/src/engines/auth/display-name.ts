@@ -1,7 +1,5 @@
 import unhomoglyph from 'unhomoglyph';
-import type { Brand } from './brands';
-import { SERVICE_WORDS } from './brands';
-import { domainParts, skeleton } from './domains';
+import { domainParts, SERVICE_WORDS, skeleton, type Brand } from '../../core/brands';
 
 /**
  * Words of a display name for matching: diacritics dropped ("José" → "jose"), non-ASCII

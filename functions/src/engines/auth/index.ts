@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Engine } from '../../core/engine/types';
 import { ConfigError } from '../../core/errors';
-import { BUILTIN_BRANDS } from './brands';
+import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import { AuthChecker } from './checks';
-import { registrableOf } from './domains';
 
-export { BUILTIN_BRANDS, SERVICE_WORDS, type Brand } from './brands';
+export { BUILTIN_BRANDS, SERVICE_WORDS, type Brand } from '../../core/brands';
 export { AUTH_FINDING_TITLES, AUTH_SCORES, SECONDARY_WEIGHT, type AuthFindingId } from './findings';
 export { effectiveDmarcPolicy } from './checks';
 

@@ -1,3 +1,4 @@
+import { LookalikeDetector, type Brand, type LookalikeMatch, type LookalikeTechnique } from '../../core/brands';
 import { describeUrl, type UrlFacts } from '../../core/parse/links';
 import type { EngineContext, EngineOutput } from '../../core/engine/types';
 import type { ArchiveMember, ExtractedLink, ScanSubject } from '../../core/subject/types';
@@ -30,6 +31,13 @@ export const SCORES = {
   idnMixedScript: 70,
   idnWholeScriptConfusable: 70,
   idnPlain: 20,
+  lookalike: {
+    homoglyph: 75,
+    editDistance: 70,
+    embedded: 60,
+    domainInSubdomain: 60,
+    otherSuffix: 45,
+  },
   userinfoLooksLikeHost: 60,
   userinfoOther: 15,
   shortener: 15,
@@ -53,6 +61,10 @@ export const SCORES = {
 
 export interface CheckerOptions {
   reference: ReferenceData;
+  /** Brands whose lookalikes are reported (the built-in list). */
+  brands: readonly Brand[];
+  /** Domains whose lookalikes are reported besides the brands' and the organisation's. */
+  protectedDomains: readonly string[];
   blocklist: Blocklist;
   maxUnwrapDepth: number;
   maxEvidencePerFinding: number;
@@ -78,6 +90,17 @@ const MAX_EMBEDDED_PER_LINK = 3;
 const ESCAPED_ALPHANUMERIC = /%(?:3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])/gi;
 const MIN_ESCAPED_ALPHANUMERICS = 3;
 
+const LOOKALIKE_SCORES: Readonly<Record<LookalikeTechnique, number>> = {
+  homoglyph: SCORES.lookalike.homoglyph,
+  edit_distance: SCORES.lookalike.editDistance,
+  embedded: SCORES.lookalike.embedded,
+  domain_in_subdomain: SCORES.lookalike.domainInSubdomain,
+  other_suffix: SCORES.lookalike.otherSuffix,
+};
+
+/** Lookalike verdicts of one message, by host: links repeat hosts, the detector need not. */
+type LookalikeCache = Map<string, LookalikeMatch | null>;
+
 /** Sources a reader clicks (or a form submits to); images are fetched, not visited. */
 const VISITED_SOURCES = new Set<ExtractedLink['source']>(['href', 'text', 'form_action', 'attachment']);
 const WEB_SCHEMES = new Set(['http', 'https', 'ftp']);
@@ -95,7 +118,12 @@ const LANDING_LABELS: Readonly<Record<LandingKind, string>> = {
 };
 
 export class LinkChecker {
-  constructor(private readonly options: CheckerOptions) {}
+  /** Built for the organisation domains of the last scan; deployments pass the same ones every time. */
+  private lookalikes: { key: string; detector: LookalikeDetector };
+
+  constructor(private readonly options: CheckerOptions) {
+    this.lookalikes = { key: '', detector: new LookalikeDetector(options.brands, options.protectedDomains) };
+  }
 
   scan(subject: ScanSubject, context: EngineContext): EngineOutput {
     const { options } = this;
@@ -103,6 +131,8 @@ export class LinkChecker {
     const senderDomain = asciiDomain(subject.from?.registrableDomain ?? '');
     const organisation = new Set(context.organisationDomains.map(asciiDomain));
     const cache = new Map<string, Analysis>();
+    const detector = this.lookalikeDetector(context.organisationDomains);
+    const lookalikes: LookalikeCache = new Map();
 
     for (const [index, link] of subject.links.entries()) {
       // Cheap per link, but a hostile message may carry thousands; honour the orchestrator's deadline.
@@ -112,10 +142,19 @@ export class LinkChecker {
         analysis = this.analyse(link.url);
         cache.set(link.url, analysis);
       }
-      this.checkLink(link, analysis, senderDomain, organisation, collector);
+      this.checkLink(link, analysis, senderDomain, organisation, { detector, cache: lookalikes }, collector);
     }
     this.checkAttachmentHashes(subject, collector);
     return collector.output();
+  }
+
+  private lookalikeDetector(organisationDomains: readonly string[]): LookalikeDetector {
+    const key = [...organisationDomains].map((domain) => domain.toLowerCase()).sort().join(',');
+    if (key !== this.lookalikes.key) {
+      const targets = [...new Set([...this.options.protectedDomains, ...organisationDomains])];
+      this.lookalikes = { key, detector: new LookalikeDetector(this.options.brands, targets) };
+    }
+    return this.lookalikes.detector;
   }
 
   private analyse(url: string): Analysis {
@@ -128,6 +167,7 @@ export class LinkChecker {
     analysis: Analysis,
     senderDomain: string,
     organisation: ReadonlySet<string>,
+    lookalikes: { detector: LookalikeDetector; cache: LookalikeCache },
     collector: FindingCollector,
   ): void {
     const { hops, unwrap } = analysis;
@@ -139,7 +179,10 @@ export class LinkChecker {
           domains: [facts.host],
         });
       }
-      if (!this.isAllowlisted(facts)) this.checkHost(link, facts, where, url, collector);
+      if (!this.isAllowlisted(facts)) {
+        this.checkHost(link, facts, where, url, collector);
+        this.checkLookalike(facts, where, url, lookalikes, collector);
+      }
     };
     hops.forEach((facts, hopIndex) => judge(facts, unwrap.chain[hopIndex] as string, this.describeHop(analysis, hopIndex)));
     for (const { url, facts } of analysis.embedded) {
@@ -229,6 +272,38 @@ export class LinkChecker {
       const tld = facts.asciiHost.slice(facts.asciiHost.lastIndexOf('.') + 1);
       if (reference.suspiciousTlds.has(tld)) collector.add('links.suspicious_tld', SCORES.suspiciousTld, `${where} (.${tld})`, ioc);
     }
+  }
+
+  /**
+   * A host that imitates a brand, the organisation or a protected domain (`secure-paypa1-verify.com`,
+   * `paypal.com.account-verify.net`), judged by the shared LookalikeDetector the auth engine uses
+   * for sender domains. Real domains of the brands (the detector's and the engine's brand groups)
+   * and their subdomains never match.
+   */
+  private checkLookalike(
+    facts: UrlFacts,
+    where: string,
+    url: string,
+    lookalikes: { detector: LookalikeDetector; cache: LookalikeCache },
+    collector: FindingCollector,
+  ): void {
+    if (!WEB_SCHEMES.has(facts.scheme) || facts.kind !== 'domain') return;
+    let match = lookalikes.cache.get(facts.host);
+    if (match === undefined) {
+      const brandDomain = matchDomainSuffix(this.options.reference.brandGroupOf, facts.asciiHost) !== null;
+      // `jane%40acme.com` in text, autolinked by a mail client or list archive, opens 40acme.com:
+      // a mangled address of the real domain, not a registration that imitates it.
+      const mangledAddress = facts.host.startsWith('40') && lookalikes.detector.owns(facts.host.slice(2));
+      match = brandDomain || mangledAddress ? null : lookalikes.detector.match(facts.host);
+      lookalikes.cache.set(facts.host, match);
+    }
+    if (match === null) return;
+    collector.add(
+      'links.lookalike_domain',
+      LOOKALIKE_SCORES[match.technique],
+      `${where}: ${match.domain} imitates ${match.imitated} (${match.owner}; ${match.technique.replace(/_/g, ' ')})`,
+      { urls: [url], domains: [facts.host] },
+    );
   }
 
   private checkRedirector(analysis: Analysis, senderDomain: string, collector: FindingCollector): void {

@@ -8,6 +8,7 @@ export const LINK_FINDING_TITLES = {
   'links.ip_literal': 'Link to a bare IP address',
   'links.punycode_host': 'Link to an internationalised (punycode) host',
   'links.userinfo_host': 'Link hides its real host behind a user@ prefix',
+  'links.lookalike_domain': 'Link to a domain that imitates a brand or protected domain',
   'links.data_uri': 'Link opens an inline data: document',
   'links.obfuscated_url': 'Link spells plain letters and digits as %-escapes',
   'links.free_hosting': 'Link to a free web-hosting or form service',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import type { Engine } from '../../core/engine/types';
 import { ConfigError } from '../../core/errors';
 import { emptyBlocklist, loadBlocklist } from './blocklist';
@@ -14,6 +15,16 @@ const domainName = z
   .trim()
   .min(1)
   .regex(/^(?:\*\.)?[^\s/:?#@]+\.[^\s/:?#@]+$/, 'expected a domain name such as example.com');
+
+/** A domain whose lookalikes are reported: lower-cased, with a public suffix, no wildcard. */
+const protectedDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((domain) => domain.replace(/\.$/, ''))
+  .refine((domain) => /^[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u.test(domain) && registrableOf(domain) !== '', {
+    message: 'expected a domain name with a public suffix, such as example.com',
+  });
 
 export const LinksConfigSchema = z
   .object({
@@ -43,6 +54,11 @@ export const LinksConfigSchema = z
           .strict(),
       )
       .default([]),
+    /**
+     * Domains (partners, subsidiaries) whose lookalikes in links are reported, besides the built-in
+     * brands and the organisation's own domains from the scan context. List every domain you own.
+     */
+    protectedDomains: z.array(protectedDomain).default([]),
     /** Extra brand groups (domains of one owner) whose display in link text raises mismatch scores. */
     extraBrandDomainGroups: z.array(z.array(domainName).min(1)).default([]),
     /** How many redirector layers are peeled off one link. */
@@ -67,9 +83,10 @@ function describeIssues(error: z.ZodError): string {
 
 /**
  * The links engine: judges every link of a message (and what known redirectors hide behind it)
- * for deception (text showing one site, link opening another), hiding (IP hosts, look-alike IDNs,
- * shorteners), risky destinations (free hosting, abused TLDs, data: documents), credential forms,
- * and a local blocklist that also covers attachment hashes. Pure: all files are read here, once.
+ * for deception (text showing one site, link opening another; hosts imitating a brand or the
+ * organisation), hiding (IP hosts, look-alike IDNs, shorteners), risky destinations (free hosting,
+ * abused TLDs, data: documents), credential forms, and a local blocklist that also covers
+ * attachment hashes. Pure: all files are read here, once.
  */
 export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksConfig> {
   const parsed = LinksConfigSchema.safeParse(input ?? {});
@@ -86,6 +103,8 @@ export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksCon
       brandDomainGroups: config.extraBrandDomainGroups,
       allowlistDomains: config.allowlistDomains,
     }),
+    brands: BUILTIN_BRANDS,
+    protectedDomains: config.protectedDomains,
     blocklist: config.blocklistFile !== undefined ? loadBlocklist(config.blocklistFile) : emptyBlocklist(),
     maxUnwrapDepth: config.maxUnwrapDepth,
     maxEvidencePerFinding: config.maxEvidencePerFinding,

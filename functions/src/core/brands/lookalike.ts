@@ -1,12 +1,12 @@
 import type { Brand } from './brands';
 import { SERVICE_WORDS } from './brands';
-import { domainParts, editDistance, skeleton } from './domains';
+import { domainParts, editDistance, skeleton, type DomainParts } from './domains';
 
-/** How a sender domain imitates a target, strongest first. */
+/** How a domain imitates a target, strongest first. */
 export type LookalikeTechnique = 'homoglyph' | 'other_suffix' | 'edit_distance' | 'embedded' | 'domain_in_subdomain';
 
 export interface LookalikeMatch {
-  /** The sender's domain as seen. */
+  /** The examined domain (sender or link host), lower-cased. */
   domain: string;
   /** The domain it imitates (a real domain of the target). */
   imitated: string;
@@ -54,20 +54,28 @@ const MIN_LENGTH_FOR_SUBSTRING = 6;
  * intuitive, icloud in huaweicloud) and is not reported.
  */
 const FILLER_WORDS: ReadonlySet<string> = new Set([
-  ...SERVICE_WORDS,
+  // Single letters glue to a brand by chance of spelling (a + twitter = atwitter).
+  ...[...SERVICE_WORDS].filter((word) => word.length > 1),
   'access', 'alerts', 'auth', 'bonus', 'check', 'claim', 'confirm', 'gift', 'go', 'hub', 'log', 'logon', 'mobile',
   'offer', 'promo', 'recover', 'recovery', 'refund', 'restore', 'safe', 'signin', 'signon', 'site', 'unlock', 'www',
 ]);
 const FILLER_SKELETONS: ReadonlySet<string> = new Set([...FILLER_WORDS].map(skeleton));
+/**
+ * What a label must contain for skeleton edit distances to count: characters or pairs that pass
+ * for others (digits, non-ASCII letters, rn for m, vv for w, cl for d).
+ */
+const CONFUSABLE_SPELLING = /[^a-z_.-]|rn|vv|cl/;
+/** Endings that turn a brand that is also a word into that word's forms (amazons, googled, outlooks). */
+const INFLECTIONS: ReadonlySet<string> = new Set(['s', 'es', 'd', 'ed']);
 /** Compounds longer than this are not segmented (bounded work on hostile labels). */
 const MAX_COMPOUND_LENGTH = 63;
 /** Protected labels shorter than this are not matched as embedded tokens either. */
 const MIN_PROTECTED_TOKEN_LENGTH = 4;
 
 /**
- * Finds sender domains that imitate protected or brand domains. Everything about the targets
- * (labels, skeletons, owned domains) is computed once here; `match` then costs a skeleton of
- * the sender label and a few string comparisons per target.
+ * Finds domains (senders, link hosts) that imitate protected or brand domains. Everything about
+ * the targets (labels, skeletons, owned domains) is computed once here; `match` then costs a
+ * skeleton of the examined label and a few string comparisons per target.
  */
 export class LookalikeDetector {
   private readonly targets: Target[] = [];
@@ -81,16 +89,21 @@ export class LookalikeDetector {
     for (const brand of brands) this.addBrand(brand);
   }
 
+  /** Whether `domain` is a real target domain or one of its subdomains (paypal.de, mail.acme.com). */
+  owns(domain: string): boolean {
+    const parts = domainParts(domain);
+    return parts.registrable !== '' && this.ownsParts(parts);
+  }
+
   /** The lookalike found for `domain`, or null when it is a real target domain or looks like none. */
   match(domain: string): LookalikeMatch | null {
     const parts = domainParts(domain);
-    if (parts.registrable === '' || this.owned.has(parts.registrable) || this.familyLabels.has(parts.label)) {
-      return null;
-    }
+    if (parts.registrable === '' || this.ownsParts(parts)) return null;
     const label = parts.label;
     const labelSkeleton = skeleton(label);
     const tokens = new Set(label.split(/[-_.]+|\d+/).filter((token) => token !== ''));
     const skeletonTokens = new Set(labelSkeleton.split(/[-_.]+/).filter((token) => token !== ''));
+    const disguised = CONFUSABLE_SPELLING.test(label);
 
     let best: LookalikeMatch | null = null;
     const consider = (target: Target, technique: LookalikeTechnique): void => {
@@ -110,12 +123,12 @@ export class LookalikeDetector {
       if (!target.distinctive) continue;
       const length = target.label.length;
       // Typosquats keep the first letter; dropping it mostly lands on a real word (icloud → cloud).
-      if (length >= MIN_LENGTH_FOR_ONE_EDIT && labelSkeleton[0] === target.labelSkeleton[0]) {
+      if (length >= MIN_LENGTH_FOR_ONE_EDIT && labelSkeleton[0] === target.labelSkeleton[0] && !isInflection(label, target.label)) {
         const allowed = length >= MIN_LENGTH_FOR_TWO_EDITS ? 2 : 1;
-        const distance = Math.min(
-          editDistance(label, target.label, allowed),
-          editDistance(labelSkeleton, target.labelSkeleton, allowed),
-        );
+        let distance = editDistance(label, target.label, allowed);
+        // Skeletons fold i/l and cl/d, which brings plain words closer than they look (insult ~
+        // intuit, loud ~ icloud); they only count for labels spelled with confusables (rnicrosfot).
+        if (distance > allowed && disguised) distance = editDistance(labelSkeleton, target.labelSkeleton, allowed);
         if (distance <= allowed) {
           consider(target, 'edit_distance');
           continue;
@@ -149,6 +162,10 @@ export class LookalikeDetector {
       }
     }
     return null;
+  }
+
+  private ownsParts(parts: DomainParts): boolean {
+    return this.owned.has(parts.registrable) || this.familyLabels.has(parts.label);
   }
 
   private readonly ownerByDomain = new Map<string, { name: string; protectedTarget: boolean }>();
@@ -208,6 +225,11 @@ export class LookalikeDetector {
 function stronger(current: LookalikeMatch | null, candidate: LookalikeMatch): LookalikeMatch {
   if (current === null || TECHNIQUE_RANK[candidate.technique] < TECHNIQUE_RANK[current.technique]) return candidate;
   return current;
+}
+
+/** `amazons` for amazon, `googled` for google: an English word form, not a typo. */
+function isInflection(label: string, brand: string): boolean {
+  return label.startsWith(brand) && INFLECTIONS.has(label.slice(brand.length));
 }
 
 /**
