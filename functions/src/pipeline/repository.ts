@@ -1,5 +1,6 @@
 import type { EngineResult } from '../core/engine/types';
-import type { Action, Decision, VerdictLabel } from '../core/policy';
+import { StrataError } from '../core/errors';
+import type { Action, Decision, Reason, VerdictLabel } from '../core/policy';
 import type { Direction } from './messages';
 
 /**
@@ -44,13 +45,18 @@ export interface NewScan {
   expireAt: Date;
 }
 
+/** A decision's reason as stored on the scan: evidence is left out to keep the document small. */
+export type StoredReason = Pick<Reason, 'engine' | 'findingId' | 'severity' | 'title' | 'score' | 'rule'>;
+
 export interface ScanRecord extends NewScan {
   createdAt: Date;
   status: ScanStatus;
   decided: boolean;
   verdict: VerdictLabel | null;
   score: number | null;
+  /** The decision's finding ids, most important first, without repeats (for array-contains hunts). */
   reasons: string[];
+  reasonDetails: StoredReason[];
   engines: Record<string, { status: EngineResult['status']; score: number }>;
   iocUrls: string[];
   iocDomains: string[];
@@ -103,13 +109,15 @@ export interface ScanRepository {
    * scan is not decided yet, calls `decide` and, when it returns a decision, stores it with
    * decided=true and actionStatus pending (or skipped for action none). Returns the stored
    * decision when this call decided, null when the scan was already decided or `decide` declined.
+   * `decide` may run more than once (a check before the transaction, a retried transaction), so it must be pure.
+   * Throws ScanNotFoundError when the scan does not exist.
    */
   decideOnce(
     scanId: string,
     decide: (scan: ScanRecord, results: EngineResult[]) => Decision | null,
     now: Date,
   ): Promise<{ scan: ScanRecord; decision: Decision } | null>;
-  /** Records the outcome of applying the action (attempt count incremented). */
+  /** Records the outcome of applying the action (attempt count incremented). Throws ScanNotFoundError when absent. */
   recordActionOutcome(scanId: string, outcome: { status: ActionStatus; error?: string }): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
 
@@ -117,6 +125,38 @@ export interface ScanRepository {
   listOverdueScans(createdBefore: Date, limit: number): Promise<ScanRecord[]>;
   /** Decided scans whose action failed and may be retried. */
   listFailedActions(maxAttempts: number, limit: number): Promise<ScanRecord[]>;
+}
+
+/** The scan an operation needs does not exist (never created, or expired by TTL). */
+export class ScanNotFoundError extends StrataError {
+  constructor(scanId: string, operation: string) {
+    super('repository.scan_not_found', `${operation}: scan ${scanId} does not exist`, { scanId, operation });
+  }
+}
+
+/** A Gmail history id that is not a decimal unsigned 64-bit number, so it cannot be ordered. */
+export class InvalidHistoryIdError extends StrataError {
+  constructor(mailbox: string, historyId: string) {
+    super('repository.invalid_history_id', `history id ${JSON.stringify(historyId)} of ${mailbox} is not a decimal number`, {
+      mailbox,
+      historyId,
+    });
+  }
+}
+
+/** A mailbox, scan id or engine name that cannot be a Firestore document id. */
+export class InvalidKeyError extends StrataError {
+  constructor(kind: string, key: string, problem: string) {
+    super('repository.invalid_key', `${kind} ${JSON.stringify(key)} cannot be a document id: ${problem}`, { kind, key });
+  }
+}
+
+/** The store failed (unavailable, contention beyond the retries, quota); the context names the operation and key. */
+export class RepositoryError extends StrataError {
+  constructor(operation: string, context: Record<string, unknown>, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('repository.failed', `${operation} failed: ${detail}`, { operation, ...context }, { cause });
+  }
 }
 
 /** Non-sequential scan id: 32 hex of SHA-256(mailbox ':' gmailMessageId), so ids never hot-spot. */

@@ -1,0 +1,355 @@
+import {
+  FieldValue,
+  Timestamp,
+  type CollectionReference,
+  type DocumentData,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type Transaction,
+} from '@google-cloud/firestore';
+import type { EngineResult } from '../core/engine/types';
+import { StrataError } from '../core/errors';
+import type { Decision } from '../core/policy';
+import {
+  RepositoryError,
+  ScanNotFoundError,
+  type ActionStatus,
+  type AuditEntry,
+  type MailboxState,
+  type NewScan,
+  type ScanRecord,
+  type ScanRepository,
+} from './repository';
+import {
+  assertDocumentKey,
+  auditRecord,
+  cursorMayMove,
+  decisionFields,
+  emptyMailbox,
+  engineCacheKey,
+  engineResultRecord,
+  mailboxPatchRecord,
+  newScanRecord,
+  type MailboxPatch,
+} from './repository-records';
+
+/** Collection names of docs/data-model.md, before the optional prefix. */
+export const COLLECTIONS = {
+  scans: 'scans',
+  engineCache: 'engineCache',
+  mailboxes: 'mailboxes',
+  audit: 'audit',
+  /** Subcollection of a scan: `scans/{scanId}/engines/{engine}`. */
+  scanEngines: 'engines',
+} as const;
+
+// gRPC status codes the client reports on its errors.
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+
+/**
+ * Every engine completion of a scan may call decideOnce at about the same moment, so the
+ * decision transaction can meet several others on the same document; the client's default
+ * of 5 attempts is too few to be sure one of them commits.
+ */
+const DECIDE_MAX_ATTEMPTS = 10;
+
+export interface FirestoreRepositoryOptions {
+  /** Stamps createdAt, cursorUpdatedAt and writtenAt; defaults to the machine clock. */
+  clock?: () => Date;
+}
+
+/**
+ * ScanRepository on Firestore, laid out as docs/data-model.md describes. Redelivered events
+ * are harmless: scans and engine results are written with create(), the cursor and the
+ * decision in transactions. Transactions touch only the one document they guard (a mailbox, a
+ * scan), never a shared counter, so they contend only with callers racing for the same thing.
+ * `collectionPrefix` separates tenants or tests sharing one database.
+ */
+export class FirestoreRepository implements ScanRepository {
+  private readonly clock: () => Date;
+  private readonly scans: CollectionReference;
+  private readonly engineCache: CollectionReference;
+  private readonly mailboxes: CollectionReference;
+  private readonly audit: CollectionReference;
+
+  constructor(
+    private readonly db: Firestore,
+    collectionPrefix = '',
+    options: FirestoreRepositoryOptions = {},
+  ) {
+    if (collectionPrefix !== '') assertDocumentKey('collection prefix', collectionPrefix);
+    this.clock = options.clock ?? (() => new Date());
+    this.scans = db.collection(collectionPrefix + COLLECTIONS.scans);
+    this.engineCache = db.collection(collectionPrefix + COLLECTIONS.engineCache);
+    this.mailboxes = db.collection(collectionPrefix + COLLECTIONS.mailboxes);
+    this.audit = db.collection(collectionPrefix + COLLECTIONS.audit);
+  }
+
+  async getMailbox(mailbox: string): Promise<MailboxState | null> {
+    assertDocumentKey('mailbox', mailbox);
+    return this.guard('getMailbox', { mailbox }, async () => {
+      const snapshot = await this.mailboxes.doc(mailbox).get();
+      return snapshot.exists ? mailboxFromDoc(snapshot) : null;
+    });
+  }
+
+  async upsertMailbox(mailbox: string, patch: MailboxPatch): Promise<void> {
+    assertDocumentKey('mailbox', mailbox);
+    await this.guard('upsertMailbox', { mailbox }, () =>
+      this.mailboxes.doc(mailbox).set(toStored(mailboxPatchRecord(patch)), { merge: true }),
+    );
+  }
+
+  async listMailboxes(options: { enrolledOnly?: boolean } = {}): Promise<MailboxState[]> {
+    return this.guard('listMailboxes', options, async () => {
+      const query = options.enrolledOnly ? this.mailboxes.where('enrolled', '==', true) : this.mailboxes;
+      return (await query.get()).docs.map(mailboxFromDoc);
+    });
+  }
+
+  async advanceCursor(mailbox: string, expected: string | null, next: string): Promise<boolean> {
+    assertDocumentKey('mailbox', mailbox);
+    const ref = this.mailboxes.doc(mailbox);
+    return this.guard('advanceCursor', { mailbox, expected, next }, () =>
+      this.db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(ref);
+        const current = snapshot.exists ? mailboxFromDoc(snapshot).historyCursor : null;
+        if (!cursorMayMove(mailbox, current, expected, next)) return false;
+        tx.set(ref, toStored({ historyCursor: next, cursorUpdatedAt: this.clock() }), { merge: true });
+        return true;
+      }),
+    );
+  }
+
+  async createScan(scan: NewScan): Promise<boolean> {
+    assertDocumentKey('scan id', scan.scanId);
+    const { scanId: _scanId, ...fields } = newScanRecord(scan, this.clock());
+    return this.guard('createScan', { scanId: scan.scanId }, async () => {
+      try {
+        await this.scans.doc(scan.scanId).create(toStored(fields));
+        return true;
+      } catch (error) {
+        if (grpcCode(error) === ALREADY_EXISTS) return false;
+        throw error;
+      }
+    });
+  }
+
+  async getScan(scanId: string): Promise<ScanRecord | null> {
+    assertDocumentKey('scan id', scanId);
+    return this.guard('getScan', { scanId }, async () => {
+      const snapshot = await this.scans.doc(scanId).get();
+      return snapshot.exists ? scanFromDoc(snapshot) : null;
+    });
+  }
+
+  async putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean> {
+    assertDocumentKey('scan id', scanId);
+    assertDocumentKey('engine', result.engine);
+    const ref = this.engineResults(scanId).doc(result.engine);
+    const data = toStored({ ...engineResultRecord(result), cached, writtenAt: this.clock() });
+    return this.guard('putEngineResult', { scanId, engine: result.engine }, async () => {
+      try {
+        await ref.create(data);
+        return true;
+      } catch (error) {
+        if (grpcCode(error) === ALREADY_EXISTS) return false;
+        throw error;
+      }
+    });
+  }
+
+  async listEngineResults(scanId: string): Promise<EngineResult[]> {
+    assertDocumentKey('scan id', scanId);
+    return this.guard('listEngineResults', { scanId }, async () =>
+      (await this.engineResults(scanId).get()).docs.map(engineResultFromDoc),
+    );
+  }
+
+  async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
+    const key = engineCacheKey(engine, version, contentKey);
+    return this.guard('getCachedEngineResult', { key }, async () => {
+      const snapshot = await this.engineCache.doc(key).get();
+      return snapshot.exists ? engineResultFromDoc(snapshot) : null;
+    });
+  }
+
+  async putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void> {
+    const key = engineCacheKey(engine, version, contentKey);
+    const data = toStored({ ...engineResultRecord(result), writtenAt: this.clock() });
+    await this.guard('putCachedEngineResult', { key }, () => this.engineCache.doc(key).set(data));
+  }
+
+  async decideOnce(
+    scanId: string,
+    decide: (scan: ScanRecord, results: EngineResult[]) => Decision | null,
+    now: Date,
+  ): Promise<{ scan: ScanRecord; decision: Decision } | null> {
+    assertDocumentKey('scan id', scanId);
+    const scanRef = this.scans.doc(scanId);
+    // Errors thrown by `decide` are the caller's, not the store's: they pass through unwrapped.
+    const decideErrors = new Set<unknown>();
+    const callDecide = (scan: ScanRecord, results: EngineResult[]): Decision | null => {
+      try {
+        return decide(structuredClone(scan), structuredClone(results));
+      } catch (error) {
+        decideErrors.add(error);
+        throw error;
+      }
+    };
+
+    return this.guard(
+      'decideOnce',
+      { scanId },
+      async () => {
+        // Most calls need no lock: engines that finish before the last one find nothing to
+        // decide yet, and late ones find the scan decided. Plain reads answer both, keeping
+        // the scan document out of contended transactions. This is safe because each engine
+        // publishes its completion after its result is written, so the call that follows the
+        // last result sees every result.
+        const preview = await this.readForDecision(scanRef, null);
+        if (preview.scan.decided || callDecide(preview.scan, preview.results) === null) return null;
+
+        return this.db.runTransaction(
+          async (tx) => {
+            const { scan, results } = await this.readForDecision(scanRef, tx);
+            if (scan.decided) return null;
+            const decision = callDecide(scan, results);
+            if (decision === null) return null;
+            const fields = decisionFields(scan, results, decision, now);
+            tx.update(scanRef, toStored(fields));
+            return { scan: { ...scan, ...fields }, decision };
+          },
+          { maxAttempts: DECIDE_MAX_ATTEMPTS },
+        );
+      },
+      (error) => decideErrors.has(error),
+    );
+  }
+
+  async recordActionOutcome(scanId: string, outcome: { status: ActionStatus; error?: string }): Promise<void> {
+    assertDocumentKey('scan id', scanId);
+    await this.guard('recordActionOutcome', { scanId, status: outcome.status }, async () => {
+      try {
+        await this.scans.doc(scanId).update({
+          actionStatus: outcome.status,
+          actionError: outcome.error ?? null,
+          // An increment, not read-then-write: the aggregator and the sweeper may both record.
+          actionAttempts: FieldValue.increment(1),
+        });
+      } catch (error) {
+        if (grpcCode(error) === NOT_FOUND) throw new ScanNotFoundError(scanId, 'recordActionOutcome');
+        throw error;
+      }
+    });
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    // A stored null rather than a missing field, so every audit document has the same fields.
+    const data = toStored({ ...auditRecord(entry), error: entry.error ?? null });
+    await this.guard('appendAudit', { scanId: entry.scanId, mailbox: entry.mailbox }, () => this.audit.add(data));
+  }
+
+  async listOverdueScans(createdBefore: Date, limit: number): Promise<ScanRecord[]> {
+    return this.guard('listOverdueScans', { createdBefore, limit }, async () => {
+      const snapshot = await this.scans
+        .where('decided', '==', false)
+        .where('createdAt', '<', Timestamp.fromDate(createdBefore))
+        .orderBy('createdAt')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map(scanFromDoc);
+    });
+  }
+
+  async listFailedActions(maxAttempts: number, limit: number): Promise<ScanRecord[]> {
+    return this.guard('listFailedActions', { maxAttempts, limit }, async () => {
+      const snapshot = await this.scans
+        .where('actionStatus', '==', 'failed')
+        .where('actionAttempts', '<', maxAttempts)
+        .orderBy('actionAttempts')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map(scanFromDoc);
+    });
+  }
+
+  private engineResults(scanId: string): CollectionReference {
+    return this.scans.doc(scanId).collection(COLLECTIONS.scanEngines);
+  }
+
+  /** The scan and its engine results, inside `tx` when given (so both reads are locked). */
+  private async readForDecision(
+    scanRef: DocumentReference,
+    tx: Transaction | null,
+  ): Promise<{ scan: ScanRecord; results: EngineResult[] }> {
+    const enginesQuery = scanRef.collection(COLLECTIONS.scanEngines);
+    const snapshot = tx ? await tx.get(scanRef) : await scanRef.get();
+    if (!snapshot.exists) throw new ScanNotFoundError(scanRef.id, 'decideOnce');
+    const engines = tx ? await tx.get(enginesQuery) : await enginesQuery.get();
+    return { scan: scanFromDoc(snapshot), results: engines.docs.map(engineResultFromDoc) };
+  }
+
+  /**
+   * Turns failures of the store into RepositoryError naming the operation and key. Strata's
+   * own typed errors (not found, invalid key or history id) and errors for which
+   * `passThrough` answers true are rethrown as they are.
+   */
+  private async guard<T>(
+    operation: string,
+    context: Record<string, unknown>,
+    work: () => Promise<T>,
+    passThrough: (error: unknown) => boolean = () => false,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StrataError || passThrough(error)) throw error;
+      throw new RepositoryError(operation, context, error);
+    }
+  }
+}
+
+function grpcCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'number' ? error.code : undefined;
+}
+
+/*
+ * The one place where Dates and Firestore Timestamps meet. Every date the repository stores is
+ * a top-level field, so converting the top level is enough; undefined fields are dropped
+ * because Firestore refuses them.
+ */
+
+function toStored(record: object): DocumentData {
+  const stored: DocumentData = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    stored[field] = value instanceof Date ? Timestamp.fromDate(value) : value;
+  }
+  return stored;
+}
+
+function fromStored(data: DocumentData): Record<string, unknown> {
+  const restored: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(data)) {
+    restored[field] = value instanceof Timestamp ? value.toDate() : value;
+  }
+  return restored;
+}
+
+function scanFromDoc(snapshot: DocumentSnapshot): ScanRecord {
+  return { ...fromStored(snapshot.data() ?? {}), scanId: snapshot.id } as unknown as ScanRecord;
+}
+
+function mailboxFromDoc(snapshot: DocumentSnapshot): MailboxState {
+  // A mailbox document may hold only some fields (advanceCursor can create it); the rest default.
+  return { ...emptyMailbox(snapshot.id), ...fromStored(snapshot.data() ?? {}), mailbox: snapshot.id } as MailboxState;
+}
+
+function engineResultFromDoc(snapshot: DocumentSnapshot): EngineResult {
+  // engineResultRecord keeps the contract fields and drops the bookkeeping (cached, writtenAt).
+  return engineResultRecord(fromStored(snapshot.data() ?? {}) as unknown as EngineResult);
+}

@@ -1,0 +1,260 @@
+import type { EngineResult } from '../core/engine/types';
+import type { Decision } from '../core/policy';
+import {
+  InvalidHistoryIdError,
+  InvalidKeyError,
+  type AuditEntry,
+  type MailboxState,
+  type NewScan,
+  type ScanRecord,
+} from './repository';
+
+/**
+ * The record shapes both repositories store, derived in one place so the in-memory stand-in
+ * used by unit tests keeps exactly what Firestore keeps (docs/data-model.md).
+ */
+
+/** Per IOC kind on a scan: enough for array-contains hunts, small enough to keep documents far below 1 MiB. */
+export const MAX_IOCS_PER_KIND = 50;
+/**
+ * Longer indicators are left out rather than cut: a truncated URL would match nothing a hunter
+ * searches for, and queries only see a string's first 1,500 bytes anyway.
+ */
+export const MAX_IOC_LENGTH = 2048;
+
+/** The scan fields decideOnce writes. */
+export type DecisionFields = Pick<
+  ScanRecord,
+  | 'status'
+  | 'decided'
+  | 'verdict'
+  | 'score'
+  | 'reasons'
+  | 'reasonDetails'
+  | 'engines'
+  | 'iocUrls'
+  | 'iocDomains'
+  | 'iocSha256'
+  | 'action'
+  | 'actionStatus'
+  | 'policyVersion'
+  | 'passive'
+  | 'decidedAt'
+  | 'latencyMs'
+>;
+
+/**
+ * A new scan as first stored. The fields are copied one by one, never spread, so nothing a
+ * caller happens to attach (a body, a parsed subject) can reach the store.
+ */
+export function newScanRecord(scan: NewScan, createdAt: Date): ScanRecord {
+  return {
+    scanId: scan.scanId,
+    mailbox: scan.mailbox,
+    gmailMessageId: scan.gmailMessageId,
+    direction: scan.direction,
+    messageId: scan.messageId,
+    fromAddress: scan.fromAddress,
+    fromDomain: scan.fromDomain,
+    subject: scan.subject,
+    receivedAt: scan.receivedAt,
+    expectedEngines: [...scan.expectedEngines],
+    subjectKey: scan.subjectKey,
+    contentKey: scan.contentKey,
+    expireAt: scan.expireAt,
+    createdAt,
+    status: 'scanning',
+    decided: false,
+    verdict: null,
+    score: null,
+    reasons: [],
+    reasonDetails: [],
+    engines: {},
+    iocUrls: [],
+    iocDomains: [],
+    iocSha256: [],
+    action: null,
+    actionStatus: null,
+    actionAttempts: 0,
+    actionError: null,
+    policyVersion: null,
+    passive: null,
+    decidedAt: null,
+    latencyMs: null,
+  };
+}
+
+export function decisionFields(
+  scan: ScanRecord,
+  results: readonly EngineResult[],
+  decision: Decision,
+  decidedAt: Date,
+): DecisionFields {
+  const engines: DecisionFields['engines'] = {};
+  for (const result of results) {
+    // A retried engine may have reported twice; the policy uses the first result, and so do we.
+    if (!Object.hasOwn(engines, result.engine)) engines[result.engine] = { status: result.status, score: result.score };
+  }
+  return {
+    status: 'decided',
+    decided: true,
+    verdict: decision.verdict,
+    score: decision.score,
+    reasons: unique(decision.reasons.map((reason) => reason.findingId)),
+    reasonDetails: decision.reasons.map(({ engine, findingId, severity, title, score, rule }) => ({
+      engine,
+      findingId,
+      severity,
+      title,
+      score,
+      rule,
+    })),
+    engines,
+    iocUrls: boundedIocs(results.map((result) => result.iocs.urls)),
+    iocDomains: boundedIocs(results.map((result) => result.iocs.domains)),
+    iocSha256: boundedIocs(results.map((result) => result.iocs.sha256)),
+    action: decision.action,
+    actionStatus: decision.action === 'none' ? 'skipped' : 'pending',
+    policyVersion: decision.policyVersion,
+    passive: decision.passive,
+    decidedAt,
+    latencyMs: decidedAt.getTime() - scan.receivedAt.getTime(),
+  };
+}
+
+function boundedIocs(lists: readonly (readonly string[])[]): string[] {
+  const kept = new Set<string>();
+  for (const value of lists.flat()) {
+    if (kept.size >= MAX_IOCS_PER_KIND) break;
+    if (value.length > 0 && value.length <= MAX_IOC_LENGTH) kept.add(value);
+  }
+  return [...kept];
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+export function emptyMailbox(mailbox: string): MailboxState {
+  return {
+    mailbox,
+    enrolled: false,
+    historyCursor: null,
+    cursorUpdatedAt: null,
+    watchExpiration: null,
+    lastNotificationAt: null,
+    lastNotificationHistoryId: null,
+    lastSyncAt: null,
+    fullSyncs: 0,
+    labelIds: {},
+  };
+}
+
+export type MailboxPatch = Partial<Omit<MailboxState, 'mailbox'>>;
+
+/**
+ * A mailbox patch without undefined values (Firestore refuses them) and without an empty
+ * labelIds map (a merge would otherwise replace the stored labels with nothing).
+ */
+export function mailboxPatchRecord(patch: MailboxPatch): MailboxPatch {
+  const { labelIds, ...fields } = withoutUndefined(patch);
+  const labels = withoutUndefined(labelIds ?? {});
+  return Object.keys(labels).length > 0 ? { ...fields, labelIds: labels } : fields;
+}
+
+/** The mailbox after merging a patch the way Firestore's set-with-merge does (labelIds merged key by key). */
+export function mergeMailbox(current: MailboxState, patch: MailboxPatch): MailboxState {
+  const record = mailboxPatchRecord(patch);
+  return { ...current, ...record, mailbox: current.mailbox, labelIds: { ...current.labelIds, ...record.labelIds } };
+}
+
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+export function auditRecord(entry: AuditEntry): AuditEntry {
+  const { at, mailbox, scanId, gmailMessageId, action, labelsAdded, labelsRemoved, outcome, error, actor } = entry;
+  const record: AuditEntry = {
+    at,
+    mailbox,
+    scanId,
+    gmailMessageId,
+    action,
+    labelsAdded: [...labelsAdded],
+    labelsRemoved: [...labelsRemoved],
+    outcome,
+    actor,
+  };
+  if (error !== undefined) record.error = error;
+  return record;
+}
+
+// Gmail history ids are unsigned 64-bit decimals: at most 20 digits.
+const HISTORY_ID = /^\d{1,20}$/;
+
+function parseHistoryId(mailbox: string, historyId: string): bigint {
+  if (!HISTORY_ID.test(historyId)) throw new InvalidHistoryIdError(mailbox, historyId);
+  return BigInt(historyId);
+}
+
+/**
+ * The compare-and-set rule of advanceCursor: the cursor still equals `expected` (null = never
+ * synced) and `next` is newer. Ids compare as numbers: as strings '10' would sort before '9'.
+ */
+export function cursorMayMove(mailbox: string, current: string | null, expected: string | null, next: string): boolean {
+  const nextId = parseHistoryId(mailbox, next);
+  const expectedId = expected === null ? null : parseHistoryId(mailbox, expected);
+  if (current === null) return expectedId === null;
+  if (expectedId === null) return false;
+  const currentId = parseHistoryId(mailbox, current);
+  return currentId === expectedId && nextId > currentId;
+}
+
+const MAX_KEY_BYTES = 1500;
+
+/** Refuses what Firestore refuses as a document id, in both repositories, so tests catch it early. */
+export function assertDocumentKey(kind: string, key: string): void {
+  let problem: string | null = null;
+  if (key.length === 0) problem = 'empty';
+  else if (key.includes('/')) problem = "contains '/'";
+  else if (key === '.' || key === '..') problem = "is '.' or '..'";
+  else if (/^__.*__$/.test(key)) problem = 'is reserved (__…__)';
+  else if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) problem = `longer than ${MAX_KEY_BYTES} bytes`;
+  if (problem !== null) throw new InvalidKeyError(kind, key, problem);
+}
+
+/** `engineCache/{engine}__{version}__{contentKey}`. */
+export function engineCacheKey(engine: string, version: string, contentKey: string): string {
+  assertDocumentKey('engine', engine);
+  assertDocumentKey('engine version', version);
+  assertDocumentKey('content key', contentKey);
+  const key = `${engine}__${version}__${contentKey}`;
+  assertDocumentKey('engine cache key', key);
+  return key;
+}
+
+/** An engine result reduced to its contract fields, so nothing extra an engine attached is stored. */
+export function engineResultRecord(result: EngineResult): EngineResult {
+  const record: EngineResult = {
+    engine: result.engine,
+    version: result.version,
+    status: result.status,
+    score: result.score,
+    findings: result.findings.map(({ id, severity, title, evidence, score }) => ({
+      id,
+      severity,
+      title,
+      evidence: [...evidence],
+      score,
+    })),
+    iocs: {
+      urls: [...result.iocs.urls],
+      domains: [...result.iocs.domains],
+      sha256: [...result.iocs.sha256],
+      senders: [...result.iocs.senders],
+    },
+    elapsedMs: result.elapsedMs,
+  };
+  if (result.error !== undefined) record.error = result.error;
+  return record;
+}
