@@ -7,6 +7,11 @@
 export interface GmailNotification {
   emailAddress: string;
   historyId: string | number;
+  /**
+   * Set only on the synthetic notifications Strata's sweeper publishes to poll a quiet mailbox
+   * (Gmail never sends it): the mailbox is read the same way, but no notification is recorded.
+   */
+  strataPoll?: boolean;
 }
 
 export type Direction = 'inbound' | 'outbound' | 'internal';

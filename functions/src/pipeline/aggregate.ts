@@ -1,0 +1,93 @@
+import type { EngineResult } from '../core/engine/types';
+import { decide, type Decision } from '../core/policy';
+import { carryOutDecision, type ActionOutcome } from './actions';
+import { policyForScan } from './config';
+import { clockOf, type AggregateDeps } from './deps';
+import { errorFields } from './logger';
+import { validateEngineCompletion } from './payloads';
+import type { ScanRecord } from './repository';
+
+export type AggregateOutcome =
+  | { status: 'invalid'; problems: string[] }
+  | { status: 'scan-missing'; scanId: string }
+  /** Not every expected engine has reported yet. */
+  | { status: 'waiting'; scanId: string; missing: string[] }
+  /** Another completion (or the sweeper) decided this scan. */
+  | { status: 'already-decided'; scanId: string }
+  | { status: 'decided'; scanId: string; decision: Decision; action: ActionOutcome }
+  /** The scan was decided long ago but its action never got an outcome (the decider died): applied again. */
+  | { status: 'reapplied'; scanId: string; action: ActionOutcome };
+
+/**
+ * Handles one engine's completion notice. When every engine the scan was dispatched to has a
+ * result, decides exactly once (repository.decideOnce: a transaction on the scan's `decided`
+ * flag) under the policy and carries the decision out in the mailbox, recording the outcome and
+ * an audit entry. Duplicate and concurrent completions find the scan decided and do nothing,
+ * so one decision gives one action and one audit entry.
+ *
+ * One repair: a scan decided more than pendingActionStaleMs ago whose action is still 'pending'
+ * lost its decider between decision and outcome (a crash, a timeout); a redelivered completion
+ * applies the action again, which Gmail's idempotent label and trash calls make harmless.
+ */
+export async function handleEngineCompletion(completion: unknown, deps: AggregateDeps): Promise<AggregateOutcome> {
+  const { repository, logger, config } = deps;
+  const validated = validateEngineCompletion(completion);
+  if (!validated.ok) {
+    logger.warn('dropping an invalid engine completion', errorFields(validated.error));
+    return { status: 'invalid', problems: validated.error.problems };
+  }
+  const { scanId } = validated.value;
+  const scan = await repository.getScan(scanId);
+  if (scan === null) {
+    logger.warn('completion for a scan that does not exist; ignored', { scanId, engine: validated.value.engine });
+    return { status: 'scan-missing', scanId };
+  }
+  const now = clockOf(deps)();
+  if (scan.decided) {
+    if (isStalePending(scan, now, config.pendingActionStaleMs)) {
+      logger.warn('decided scan has had a pending action for too long; applying it again', { scanId, action: scan.action });
+      const action = await carryOutDecision(scan, recordedDecision(scan), 'aggregator', deps);
+      return { status: 'reapplied', scanId, action };
+    }
+    return { status: 'already-decided', scanId };
+  }
+
+  const missing = missingEngines(scan, await repository.listEngineResults(scanId));
+  if (missing.length > 0) return { status: 'waiting', scanId, missing };
+
+  const decided = await repository.decideOnce(
+    scanId,
+    (current, results) => (missingEngines(current, results).length === 0 ? decide(results, policyForScan(config.policy, current.expectedEngines)) : null),
+    now,
+  );
+  if (decided === null) return { status: 'already-decided', scanId };
+  const { decision } = decided;
+  logger.info('scan decided', {
+    scanId,
+    mailbox: scan.mailbox,
+    verdict: decision.verdict,
+    score: decision.score,
+    action: decision.action,
+    intendedAction: decision.intendedAction,
+    passive: decision.passive,
+    failedEngines: decision.failedEngines.map((failure) => `${failure.engine}:${failure.status}`),
+    latencyMs: now.getTime() - scan.receivedAt.getTime(),
+  });
+  const action = await carryOutDecision(decided.scan, decision, 'aggregator', deps);
+  return { status: 'decided', scanId, decision, action };
+}
+
+export function missingEngines(scan: Pick<ScanRecord, 'expectedEngines'>, results: readonly EngineResult[]): string[] {
+  const reported = new Set(results.map((result) => result.engine));
+  return scan.expectedEngines.filter((engine) => !reported.has(engine));
+}
+
+/** The action a decided scan recorded, in the shape carryOutDecision takes. */
+export function recordedDecision(scan: Pick<ScanRecord, 'action' | 'passive'>): { action: NonNullable<ScanRecord['action']>; intendedAction: NonNullable<ScanRecord['action']>; passive: boolean } {
+  const action = scan.action ?? 'none';
+  return { action, intendedAction: action, passive: scan.passive ?? false };
+}
+
+function isStalePending(scan: ScanRecord, now: Date, staleMs: number): boolean {
+  return scan.actionStatus === 'pending' && scan.decidedAt !== null && now.getTime() - scan.decidedAt.getTime() >= staleMs;
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { emptyIocs, type Engine, type EngineResult } from '../core/engine/types';
+import { runEngines } from '../core/orchestrator';
+import type { ScanSubject } from '../core/subject/types';
+import { canonicalJson } from './canonical-json';
+import { clockOf, type EngineDeps } from './deps';
+import { describeError, errorFields } from './logger';
+import type { EngineCompletion, ScanRequest } from './messages';
+import { validateScanRequest } from './payloads';
+import { isSubjectUnavailable, loadSubject } from './subject-codec';
+
+export type EngineOutcome =
+  | { status: 'invalid'; problems: string[] }
+  /** The request does not name this engine (it was dispatched before the engine was added). */
+  | { status: 'not-expected'; scanId: string }
+  /** The scan document is gone (expired) or was never created; nothing to report to. */
+  | { status: 'scan-missing'; scanId: string }
+  /** The sweeper already finalised the scan; a late result would change nothing. */
+  | { status: 'already-decided'; scanId: string }
+  /** A redelivery: the result was written before; only the completion notice is sent again. */
+  | { status: 'already-reported'; scanId: string }
+  | { status: 'reported'; scanId: string; result: EngineResult; cached: boolean; written: boolean };
+
+/**
+ * Runs one engine on one scan request (each engine function receives every request) and
+ * reports: the engine result is written under the scan (create-if-absent) and an
+ * EngineCompletion is published for the aggregator.
+ *
+ * - Cache: results are reused by (engine, cache version, contentKey), where the cache version
+ *   is the engine's version plus a fingerprint of its configuration and the organisation's
+ *   domains (a changed blocklist or domain list must not serve old verdicts). Only 'ok' results
+ *   are cached: a failure is never replayed onto another message.
+ * - The engine runs through the core orchestrator: its timeout and failure isolation apply, so
+ *   a crashing or hanging engine yields an 'error' / 'timeout' result, never a thrown handler.
+ * - A subject blob that is absent or corrupt yields an 'error' result (recorded, never clean).
+ *   A blob store that cannot be reached throws, so Pub/Sub redelivers.
+ * - Redelivery writes nothing twice: an engine that already reported only re-publishes its
+ *   completion (the aggregator is idempotent), covering a crash between write and publish.
+ */
+export async function handleScanRequest(request: unknown, engineName: string, deps: EngineDeps): Promise<EngineOutcome> {
+  const { repository, logger } = deps;
+  const validated = validateScanRequest(request);
+  if (!validated.ok) {
+    logger.warn('dropping an invalid scan request', { engine: engineName, ...errorFields(validated.error) });
+    return { status: 'invalid', problems: validated.error.problems };
+  }
+  const scanRequest = validated.value;
+  const { scanId } = scanRequest;
+  if (!scanRequest.engines.includes(engineName)) {
+    logger.info('scan request does not name this engine; ignored', { scanId, engine: engineName });
+    return { status: 'not-expected', scanId };
+  }
+  const scan = await repository.getScan(scanId);
+  if (scan === null) {
+    logger.warn('scan request for a scan that does not exist; ignored', { scanId, engine: engineName });
+    return { status: 'scan-missing', scanId };
+  }
+  if (scan.decided) return { status: 'already-decided', scanId };
+  const reported = await repository.listEngineResults(scanId);
+  if (reported.some((result) => result.engine === engineName)) {
+    await publishCompletion(scanId, engineName, deps);
+    return { status: 'already-reported', scanId };
+  }
+
+  const started = clockOf(deps)();
+  const { result, cached } = await produceResult(scanRequest, engineName, deps);
+  const written = await repository.putEngineResult(scanId, result, cached);
+  await publishCompletion(scanId, engineName, deps);
+  logger.info('engine reported', {
+    scanId,
+    mailbox: scanRequest.mailbox,
+    engine: engineName,
+    status: result.status,
+    score: result.score,
+    cached,
+    written,
+    elapsedMs: clockOf(deps)().getTime() - started.getTime(),
+    ...(result.error ? { engineError: result.error } : {}),
+  });
+  return { status: 'reported', scanId, result, cached, written };
+}
+
+async function produceResult(
+  request: ScanRequest,
+  engineName: string,
+  deps: EngineDeps,
+): Promise<{ result: EngineResult; cached: boolean }> {
+  const { repository, config, logger, blobs } = deps;
+  const engine = deps.engines.find((candidate) => candidate.name === engineName);
+  if (engine === undefined) {
+    logger.error('engine is not available in this process', { scanId: request.scanId, engine: engineName });
+    return { result: failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function'), cached: false };
+  }
+  const cacheVersion = engineCacheVersion(engine, config.organisationDomains);
+  if (cacheVersion !== null) {
+    const hit = await repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey);
+    if (hit !== null && hit.status === 'ok') return { result: { ...hit, engine: engine.name }, cached: true };
+  }
+
+  let subject: ScanSubject;
+  try {
+    subject = await loadSubject(request.subjectKey, blobs);
+  } catch (error) {
+    if (!isSubjectUnavailable(error)) throw error;
+    logger.error('subject unavailable; the engine result is an error', { scanId: request.scanId, engine: engine.name, ...errorFields(error) });
+    return { result: failedResult(engine.name, engine.version, 'error', describeError(error)), cached: false };
+  }
+  const timeoutMs = config.engineTimeoutsMs[engine.name];
+  const [result] = await runEngines(subject, [{ engine, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }], {
+    organisationDomains: config.organisationDomains,
+  });
+  const engineResult = result as EngineResult;
+  if (engineResult.status === 'ok' && cacheVersion !== null) {
+    await repository.putCachedEngineResult(engine.name, cacheVersion, request.contentKey, engineResult);
+  }
+  return { result: engineResult, cached: false };
+}
+
+/**
+ * The version part of an engine's cache key: its declared version and a fingerprint of what
+ * else shapes its output (its configuration and the organisation's domains). Null when the
+ * configuration cannot be fingerprinted (not plain data): such an engine is not cached at all
+ * rather than risk serving results of another configuration.
+ */
+export function engineCacheVersion(engine: Pick<Engine, 'version' | 'config'>, organisationDomains: readonly string[]): string | null {
+  let fingerprint: string;
+  try {
+    fingerprint = createHash('sha256')
+      .update(canonicalJson({ config: engine.config ?? null, organisationDomains: [...organisationDomains].sort() }))
+      .digest('hex')
+      .slice(0, 16);
+  } catch {
+    return null;
+  }
+  return `${engine.version}+${fingerprint}`;
+}
+
+async function publishCompletion(scanId: string, engine: string, deps: EngineDeps): Promise<void> {
+  const completion: EngineCompletion = { scanId, engine };
+  await deps.bus.publish(deps.config.topics.engineCompletions, completion, { scanId, engine });
+}
+
+function failedResult(engine: string, version: string, status: 'error' | 'unavailable', error: string): EngineResult {
+  return { engine, version, status, score: 0, findings: [], iocs: emptyIocs(), elapsedMs: 0, error };
+}
