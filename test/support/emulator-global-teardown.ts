@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stopEmulators } from '../../functions/src/dev/emulators';
+import { stopEmulators, type EmulatorSet } from '../../functions/src/dev/emulators';
+import { RUNNING_EMULATORS } from './emulator-global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  const file = join(__dirname, '..', '..', '.strata-run', 'emulators', 'pids.json');
-  stopEmulators(JSON.parse(readFileSync(file, 'utf8')));
+  const set = (globalThis as Record<symbol, EmulatorSet | undefined>)[RUNNING_EMULATORS];
+  if (set) stopEmulators(set);
 }
