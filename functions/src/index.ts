@@ -44,7 +44,7 @@ export const ingestGmailNotification = onMessagePublished(
   { topic: DEFAULT_TOPICS.gmailNotifications, retry: true, memory: '1GiB', timeoutSeconds: 540, secrets },
   async (event) => {
     const payload = payloadOf(event, 'Gmail notification');
-    if (payload !== undefined) await handleGmailNotification(payload, cloudDeps());
+    if (payload !== undefined) await handleGmailNotification(payload, await cloudDeps());
   },
 );
 
@@ -54,7 +54,7 @@ function engineFunction(engine: string) {
     { topic: DEFAULT_TOPICS.scanRequests, retry: true, memory: '512MiB', timeoutSeconds: 120 },
     async (event) => {
       const payload = payloadOf(event, 'scan request');
-      if (payload !== undefined) await handleScanRequest(payload, engine, cloudDeps());
+      if (payload !== undefined) await handleScanRequest(payload, engine, await cloudDeps());
     },
   );
 }
@@ -67,7 +67,7 @@ export const aggregateScan = onMessagePublished(
   { topic: DEFAULT_TOPICS.engineCompletions, retry: true, timeoutSeconds: 120, secrets },
   async (event) => {
     const payload = payloadOf(event, 'engine completion');
-    if (payload !== undefined) await handleEngineCompletion(payload, cloudDeps());
+    if (payload !== undefined) await handleEngineCompletion(payload, await cloudDeps());
   },
 );
 
@@ -76,16 +76,16 @@ export const renewWatch = onMessagePublished(
   { topic: DEFAULT_TOPICS.watchRenewals, retry: true, timeoutSeconds: 60, secrets },
   async (event) => {
     const payload = payloadOf(event, 'watch renewal request');
-    if (payload !== undefined) await handleWatchRenewal(payload, cloudDeps());
+    if (payload !== undefined) await handleWatchRenewal(payload, await cloudDeps());
   },
 );
 
 /** Overdue scans, failed actions, quiet mailboxes and watch renewals, every five minutes. */
 export const sweep = onSchedule({ schedule: 'every 5 minutes', timeoutSeconds: 540, secrets }, async () => {
-  await runSweep(cloudDeps(), new Date());
+  await runSweep(await cloudDeps(), new Date());
 });
 
 /** Lists the domain's users (Directory) once a day and enrols new mailboxes. */
 export const enrollDomain = onSchedule({ schedule: 'every 24 hours', timeoutSeconds: 1800, secrets }, async () => {
-  await enrollMailboxes(cloudDeps(), new Date());
+  await enrollMailboxes(await cloudDeps(), new Date());
 });

@@ -1,16 +1,9 @@
-import { Firestore } from '@google-cloud/firestore';
-import { PubSub } from '@google-cloud/pubsub';
 import * as logger from 'firebase-functions/logger';
 import type { Engine } from '../core/engine/types';
 import { createEngines } from '../engines/registry';
-import { createGmailFromEnv } from '../gmail';
 import type { PipelineDeps } from '../pipeline/deps';
-import { FirestoreRepository } from '../pipeline/firestore-repository';
 import type { PipelineLogger } from '../pipeline/logger';
-import { PubSubMessageBus } from '../pipeline/pubsub-bus';
 import type { BlobStore } from '../store/blob-store';
-import { FirestoreChunkedBlobStore } from '../store/firestore-blob-store';
-import { GcsBlobStore } from '../store/gcs-blob-store';
 import { blobStoreChoiceFromEnv, pipelineConfigFromEnv } from './env-config';
 
 /** Structured JSON logs through the firebase-functions logger (Cloud Logging picks up the fields). */
@@ -24,20 +17,44 @@ export interface CloudDeps extends PipelineDeps {
   engines: Engine[];
 }
 
-let cached: CloudDeps | undefined;
+let cached: Promise<CloudDeps> | undefined;
 
 /**
  * The production dependencies, built on first use rather than at import: the firebase CLI loads
- * this module to discover the triggers, and that must not need credentials or network. One set
- * per instance, so clients, token caches and the quota budget are shared across invocations.
+ * this module to discover the triggers, and that must not need credentials or network. The
+ * cloud client libraries are imported here too, not at the top, so a new instance (or an
+ * emulator worker) is ready to take its event sooner. One set per instance, so clients, token
+ * caches and the quota budget are shared across invocations.
  */
-export function cloudDeps(): CloudDeps {
-  if (cached) return cached;
+export function cloudDeps(): Promise<CloudDeps> {
+  cached ??= buildCloudDeps().catch((error: unknown) => {
+    // A failed build (bad configuration) is retried by the next event rather than cached.
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+async function buildCloudDeps(): Promise<CloudDeps> {
   const config = pipelineConfigFromEnv();
+  const [{ Firestore }, { PubSub }, { createGmailFromEnv }, { FirestoreRepository }, { PubSubMessageBus }] = await Promise.all([
+    import('@google-cloud/firestore'),
+    import('@google-cloud/pubsub'),
+    import('../gmail/from-env.js'),
+    import('../pipeline/firestore-repository.js'),
+    import('../pipeline/pubsub-bus.js'),
+  ]);
   const db = new Firestore();
   const choice = blobStoreChoiceFromEnv();
-  const blobs: BlobStore = choice.kind === 'gcs' ? new GcsBlobStore({ bucket: choice.bucket }) : new FirestoreChunkedBlobStore(db);
-  cached = {
+  let blobs: BlobStore;
+  if (choice.kind === 'gcs') {
+    const { GcsBlobStore } = await import('../store/gcs-blob-store.js');
+    blobs = new GcsBlobStore({ bucket: choice.bucket });
+  } else {
+    const { FirestoreChunkedBlobStore } = await import('../store/firestore-blob-store.js');
+    blobs = new FirestoreChunkedBlobStore(db);
+  }
+  return {
     config,
     repository: new FirestoreRepository(db),
     blobs,
@@ -46,5 +63,4 @@ export function cloudDeps(): CloudDeps {
     logger: functionsLogger,
     engines: createEngines(config.engines, config.engineConfigs),
   };
-  return cached;
 }
