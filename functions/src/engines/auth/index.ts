@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Engine } from '../../core/engine/types';
+import { describeIssues } from '../../core/config/strata-config';
 import { ConfigError } from '../../core/errors';
 import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import { AuthChecker } from './checks';
@@ -52,10 +53,6 @@ export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 export type AuthConfigInput = z.input<typeof AuthConfigSchema>;
 
 export const AUTH_ENGINE_VERSION = '1.0.0';
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-}
 
 /**
  * The auth engine: who the message really comes from. Reads the provider's SPF, DKIM, DMARC

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import type { Engine } from '../../core/engine/types';
+import { describeIssues } from '../../core/config/strata-config';
 import { ConfigError } from '../../core/errors';
 import { emptyBlocklist, loadBlocklist } from './blocklist';
 import { LinkChecker } from './checks';
@@ -76,10 +77,6 @@ export type LinksConfig = z.infer<typeof LinksConfigSchema>;
 export type LinksConfigInput = z.input<typeof LinksConfigSchema>;
 
 export const LINKS_ENGINE_VERSION = '1.0.0';
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-}
 
 /**
  * The links engine: judges every link of a message (and what known redirectors hide behind it)
