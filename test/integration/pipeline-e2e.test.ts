@@ -14,7 +14,7 @@ import { scanIdFor } from '../../functions/src/pipeline/ids';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/src/pipeline/local-runtime';
 import type { PipelineLogger } from '../../functions/src/pipeline/logger';
 import type { ScanRecord } from '../../functions/src/pipeline/repository';
-import { handleWatchRenewal } from '../../functions/src/pipeline/sweeper';
+import { handleWatchRenewal, scanRequestOf } from '../../functions/src/pipeline/sweeper';
 import { FirestoreChunkedBlobStore } from '../../functions/src/store/firestore-blob-store';
 
 /**
@@ -249,6 +249,32 @@ describe('pipeline end to end (stand-in, Pub/Sub and Firestore emulators, local 
     expect(current.gmail.stats().calls['messages.get']).toBe(2);
     const audit = await db.collection(`${current.prefix}${COLLECTIONS.audit}`).get();
     expect(audit.size).toBe(2);
+  });
+
+  it('redelivered scan requests and engine completions change nothing: one verdict, one action', async () => {
+    const current = await start({ engines: [subjectEngine] });
+    await enroll(current, ALICE);
+    const message = current.standin.deliver(ALICE, raw('MALWARE again', 'redeliver-1'));
+    const first = await decided(current, ALICE, message.id);
+    expect(first).toMatchObject({ verdict: 'malicious', action: 'quarantine', actionStatus: 'applied' });
+    const modifiesBefore = current.gmail.stats().calls['messages.modify'] ?? 0;
+
+    // Pub/Sub delivers at least once: replay the scan request and the completion, twice each.
+    for (let replay = 0; replay < 2; replay += 1) {
+      await current.runtime.bus.publish(current.config.topics.scanRequests, scanRequestOf(first));
+      await current.runtime.bus.publish(current.config.topics.engineCompletions, { scanId: first.scanId, engine: 'subject' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    const after = await current.repository.getScan(first.scanId);
+    expect(after).toMatchObject({ verdict: 'malicious', action: 'quarantine', actionStatus: 'applied', actionAttempts: first.actionAttempts });
+    expect(after?.decidedAt?.getTime()).toBe(first.decidedAt?.getTime());
+    expect(current.gmail.stats().calls['messages.modify'] ?? 0).toBe(modifiesBefore);
+    expect(current.gmail.stats().calls['messages.get']).toBe(1);
+    const audit = await db.collection(`${current.prefix}${COLLECTIONS.audit}`).where('scanId', '==', first.scanId).get();
+    expect(audit.size).toBe(1);
+    const results = await current.repository.listEngineResults(first.scanId);
+    expect(results.map((result) => result.engine)).toEqual(['subject']);
   });
 
   it('a stale cursor (history 404) falls back to a full sync and loses nothing', async () => {
