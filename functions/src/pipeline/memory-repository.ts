@@ -9,6 +9,7 @@ import {
   type ScanRecord,
   type ScanRepository,
 } from './repository';
+import { KeyedSerialiser } from './keyed-serialiser';
 import {
   assertDocumentKey,
   auditRecord,
@@ -198,23 +199,6 @@ export class MemoryRepository implements ScanRepository {
       .sort((a, b) => order(a, b) || compareKeys(a.scanId, b.scanId))
       .slice(0, limit)
       .map((scan) => structuredClone(scan));
-  }
-}
-
-/** Runs tasks one after another per key; tasks on different keys run freely. */
-class KeyedSerialiser {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    // Forget the key once its queue drains, so the map does not grow with every scan.
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
   }
 }
 

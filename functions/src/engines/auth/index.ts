@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Engine } from '../../core/engine/types';
-import { describeIssues } from '../../core/config/strata-config';
-import { ConfigError } from '../../core/errors';
+import { parseEngineConfig } from '../../core/engine/config';
 import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import { AuthChecker } from './checks';
 
@@ -62,11 +61,7 @@ export const AUTH_ENGINE_VERSION = '1.0.0';
  * mixed-script sender domains. See docs/engines/auth.md.
  */
 export function createAuthEngine(input: AuthConfigInput = {}): Engine<AuthConfig> {
-  const parsed = AuthConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(`invalid auth engine config: ${describeIssues(parsed.error)}`, { engine: 'auth' });
-  }
-  const config = parsed.data;
+  const config = parseEngineConfig(AuthConfigSchema, input, 'auth');
   const checker = new AuthChecker({
     brands: config.useBuiltinBrands ? BUILTIN_BRANDS : [],
     protectedDomains: config.protectedDomains,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
 import type { Engine } from '../../core/engine/types';
-import { describeIssues } from '../../core/config/strata-config';
-import { ConfigError } from '../../core/errors';
+import { parseEngineConfig } from '../../core/engine/config';
 import { emptyBlocklist, loadBlocklist } from './blocklist';
 import { LinkChecker } from './checks';
 import { buildReferenceData } from './reference';
@@ -86,11 +85,7 @@ export const LINKS_ENGINE_VERSION = '1.0.0';
  * attachment hashes. Pure: all files are read here, once.
  */
 export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksConfig> {
-  const parsed = LinksConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(`invalid links engine config: ${describeIssues(parsed.error)}`, { engine: 'links' });
-  }
-  const config = parsed.data;
+  const config = parseEngineConfig(LinksConfigSchema, input, 'links');
   const checker = new LinkChecker({
     reference: buildReferenceData({
       shorteners: config.extraShorteners,
