@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 'use strict';
-// Thin launcher: the CLI is compiled TypeScript (npm install runs the build through `prepare`).
+// Thin launcher: the CLI is compiled TypeScript. `npm install` builds it through `prepare`;
+// after an install that skipped scripts (`npm ci --ignore-scripts`), the first run builds it.
 const path = require('node:path');
 const fs = require('node:fs');
-const entry = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
+const { spawnSync } = require('node:child_process');
+
+const functionsDir = path.join(__dirname, '..');
+const entry = path.join(functionsDir, 'lib', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
-  console.error('strata: the CLI is not built yet. Run `npm install` (or `npm run build`) at the repository root.');
-  process.exit(2);
+  console.error('strata: building the CLI first (npm run build)…');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: functionsDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0 || !fs.existsSync(entry)) {
+    console.error('strata: the build failed; run `npm run build` at the repository root to see why.');
+    process.exit(2);
+  }
 }
 require(entry)
   .main(process.argv.slice(2))
