@@ -10,7 +10,8 @@ const functionsDir = path.join(__dirname, '..');
 const entry = path.join(functionsDir, 'lib', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
   console.error('strata: building the CLI first (npm run build)…');
-  const build = spawnSync('npm', ['run', 'build'], { cwd: functionsDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Build output goes to stderr so that stdout stays one JSON object per line under --json.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: functionsDir, stdio: ['ignore', 2, 2] });
   if (build.status !== 0 || !fs.existsSync(entry)) {
     console.error('strata: the build failed; run `npm run build` at the repository root to see why.');
     process.exit(2);
