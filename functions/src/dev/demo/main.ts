@@ -160,28 +160,63 @@ async function waitForEmulators(child: ChildProcess, logFile: string, timeoutMs:
   throw new Error(`the Firebase emulators were not ready after ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
-function stopGroup(child: ChildProcess | undefined): Promise<void> {
+/**
+ * Stops the Firebase emulator suite: SIGINT to the CLI alone, which shuts every emulator down
+ * cleanly (a signal to the whole group makes the JVMs skip that and survive the CLI); the
+ * group is killed only if the CLI has not exited after 15 s.
+ */
+function stopFirebase(child: ChildProcess | undefined): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return Promise.resolve();
+  const pid = child.pid;
   return new Promise((resolvePromise) => {
     const timer = setTimeout(() => {
       try {
-        process.kill(-(child.pid as number), 'SIGKILL');
+        process.kill(-pid, 'SIGKILL');
       } catch {
         // already gone
       }
       resolvePromise();
-    }, 10_000);
+    }, 15_000);
     child.once('exit', () => {
       clearTimeout(timer);
       resolvePromise();
     });
     try {
-      process.kill(-(child.pid as number), 'SIGINT');
+      process.kill(pid, 'SIGINT');
     } catch {
       clearTimeout(timer);
       resolvePromise();
     }
   });
+}
+
+/**
+ * firebase-tools starts the emulator JVMs in process groups of their own and they can outlive
+ * the CLI; this finds the ones this demo's configuration started (by their ports and the offline
+ * launcher) through /proc and stops them, so a second demo finds its ports free.
+ */
+function stopLeftoverEmulators(): void {
+  const markers = ['firestore-launcher.jar', `--port=${EMULATOR_PORTS.pubsub}`, `--port ${EMULATOR_PORTS.firestore}`];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of entries) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes('java') || !markers.some((marker) => cmdline.includes(marker))) continue;
+    try {
+      process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 async function run(options: Options): Promise<number> {
@@ -207,7 +242,8 @@ async function run(options: Options): Promise<number> {
     await standin.stop().catch(() => undefined);
     await pubsub.close().catch(() => undefined);
     await db.terminate().catch(() => undefined);
-    await stopGroup(firebase);
+    await stopFirebase(firebase);
+    stopLeftoverEmulators();
   };
   process.once('SIGINT', () => {
     void cleanup().then(() => process.exit(130));
