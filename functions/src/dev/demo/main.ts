@@ -253,8 +253,21 @@ async function run(options: Options): Promise<number> {
     say('starting the Firebase emulators (functions, Firestore, Pub/Sub) — about 15 s');
     firebase = startFirebase(logFile);
     await waitForEmulators(firebase, logFile, 120_000);
-    // The emulator creates a trigger's topic when it loads the trigger, which can lag "ready".
-    await Promise.all(Object.values(DEFAULT_TOPICS).map((topic) => pubsub.topic(topic).get({ autoCreate: true })));
+    // The emulator subscribes each trigger's topic when it loads the trigger, which can lag
+    // "ready"; a message published before that subscription exists reaches no function.
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(
+          Object.values(DEFAULT_TOPICS).map(async (topic) => {
+            const [exists] = await pubsub.topic(topic).exists();
+            return exists ? (await pubsub.topic(topic).getSubscriptions())[0].length : 0;
+          }),
+        );
+        return counts.every((count) => count > 0);
+      },
+      60_000,
+      'the emulator to subscribe the functions to their topics',
+    );
     await standin.start(STANDIN_PORT);
     say(`Gmail stand-in on http://127.0.0.1:${STANDIN_PORT}/ with ${MAILBOXES.join(', ')}`);
 
