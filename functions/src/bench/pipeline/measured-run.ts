@@ -1,4 +1,4 @@
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import { scanIdFor } from '../../pipeline/ids';
@@ -51,8 +51,6 @@ export interface RunOptions {
   /** The Firestore emulator's log, where it reports transactions aborted on lock timeouts. */
   firestoreLogFile: string;
   shutdown: ShutdownStack;
-  /** EXPERIMENT: decideOnce by a preconditioned update instead of a transaction. */
-  experimentPreconditionDecide: boolean;
   /** Also watch the scans with a snapshot listener and report how far it lags behind the writes. */
   listenerCrossCheck: boolean;
   /** Progress lines go here (stderr), so stdout holds only the figures. */
@@ -62,8 +60,6 @@ export interface RunOptions {
 export interface RunFigures {
   label: string;
   engines: string[];
-  /** Set when the run used an experimental variant instead of the shipped code. */
-  experiment: string | null;
   mailboxes: number;
   messages: number;
   distinctContents: number;
@@ -86,6 +82,8 @@ export interface RunFigures {
     unitsTotal: number;
     unitsPerMessage: number;
     messagesGetPerMessage: number;
+    /** Exact, so a target of one fetch per message is not met by rounding. */
+    messagesGetCalls: number;
     notifications: { published: number; coalesced: number; dropped: number; failed: number };
     rateLimited: number;
     adapterRetries: Record<string, number>;
@@ -104,6 +102,11 @@ export interface RunFigures {
     blobs: { newBlobs: number; presentPuts: number; racingPuts: number; chunkWrites: number; manifestWrites: number; bytesStored: number; storedManifests: number };
   };
   cpuSeconds: { benchProcess: number; firestoreEmulator: number | null; pubsubEmulator: number | null };
+  /**
+   * Messages per second the machine's cores could carry if CPU were the only limit: cores over
+   * the CPU time one message took in all three processes. A ceiling estimate, not a measurement.
+   */
+  cpuBoundCeilingPerSecond: number | null;
   /** With --listener-cross-check: how long after the final write a snapshot listener saw it. */
   listenerLagMs: (Distribution & { neverSeen: number; error?: string }) | null;
   peakRssMiB: number;
@@ -131,7 +134,6 @@ export async function measuredRun(options: RunOptions): Promise<RunFigures> {
     concurrency: options.concurrency,
     logger,
     observeRepository: (call, args, result) => tracker.observe(call, args, result),
-    experimentPreconditionDecide: options.experimentPreconditionDecide,
   });
   const stopWorld = options.shutdown.push(`pipeline world ${options.runId}`, () => world.stop());
   const listener = options.listenerCrossCheck ? new ListenerWatch(db, world.collections.scans) : null;
@@ -192,7 +194,6 @@ export async function measuredRun(options: RunOptions): Promise<RunFigures> {
     return {
       label: options.label,
       engines: [...options.engines],
-      experiment: options.experimentPreconditionDecide ? 'precondition-decide' : null,
       mailboxes: options.mailboxes.length,
       messages,
       distinctContents: options.plan.distinctContents,
@@ -214,6 +215,7 @@ export async function measuredRun(options: RunOptions): Promise<RunFigures> {
         unitsTotal,
         unitsPerMessage: round(unitsTotal / messages, 2),
         messagesGetPerMessage: round((standinStats.calls['users.messages.get'] ?? 0) / messages, 3),
+        messagesGetCalls: standinStats.calls['users.messages.get'] ?? 0,
         notifications: standinStats.notifications,
         rateLimited: sum(Object.values(standinStats.rateLimited)),
         adapterRetries: adapterStats.retries,
@@ -239,6 +241,7 @@ export async function measuredRun(options: RunOptions): Promise<RunFigures> {
         pubsubEmulator: difference(cpuAfter.pubsubEmulator, cpuBefore.pubsubEmulator),
       },
       listenerLagMs,
+      cpuBoundCeilingPerSecond: cpuCeiling(cpuBefore, cpuAfter, messages),
       peakRssMiB: round(process.resourceUsage().maxRSS / 1024),
       loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((value) => round(value, 2)) },
       log: { warnings: logger.warnings, errors: logger.errors, firstErrors: logger.firstErrors },
@@ -285,6 +288,13 @@ function cpuSnapshot(pids: { firestore: number; pubsub: number }): CpuSnapshot {
     firestoreEmulator: processCpuSeconds(pids.firestore),
     pubsubEmulator: processCpuSeconds(pids.pubsub),
   };
+}
+
+function cpuCeiling(before: CpuSnapshot, after: CpuSnapshot, messages: number): number | null {
+  if (before.firestoreEmulator === null || after.firestoreEmulator === null || before.pubsubEmulator === null || after.pubsubEmulator === null) return null;
+  const seconds =
+    after.benchProcess - before.benchProcess + (after.firestoreEmulator - before.firestoreEmulator) + (after.pubsubEmulator - before.pubsubEmulator);
+  return seconds > 0 ? round((availableParallelism() * messages) / seconds, 1) : null;
 }
 
 function difference(after: number | null, before: number | null): number | null {

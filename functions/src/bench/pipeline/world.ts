@@ -13,7 +13,6 @@ import type { PipelineLogger } from '../../pipeline/logger';
 import type { ScanRepository } from '../../pipeline/repository';
 import { handleWatchRenewal } from '../../pipeline/sweeper';
 import { FirestoreChunkedBlobStore } from '../../store/firestore-blob-store';
-import { PreconditionDecideRepository } from './precondition-decide';
 import { CountingBlobStore, StoreCounters, countingRepository, type RepositoryObserver } from './counting-stores';
 
 /** Gmail publishes at most one notification per mailbox per second; the stand-in does the same. */
@@ -54,8 +53,6 @@ export interface WorldOptions {
   logger: PipelineLogger;
   /** Sees every repository call the pipeline makes, as it returns. */
   observeRepository: RepositoryObserver;
-  /** EXPERIMENT: decideOnce by a preconditioned update instead of a transaction (precondition-decide.ts). */
-  experimentPreconditionDecide: boolean;
 }
 
 export async function startWorld(options: WorldOptions): Promise<PipelineWorld> {
@@ -91,8 +88,7 @@ export async function startWorld(options: WorldOptions): Promise<PipelineWorld> 
     blobs: `bench_${runId}_blobs`,
   };
   const counters = new StoreCounters();
-  const store = options.experimentPreconditionDecide ? new PreconditionDecideRepository(db, prefix) : new FirestoreRepository(db, prefix);
-  const repository = countingRepository(store, counters, options.observeRepository);
+  const repository = countingRepository(new FirestoreRepository(db, prefix), counters, options.observeRepository);
   const blobStore = new FirestoreChunkedBlobStore(db, { collection: collections.blobs });
   const blobs = new CountingBlobStore(blobStore, blobStore.chunkSize, counters);
 
