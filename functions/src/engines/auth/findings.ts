@@ -1,4 +1,5 @@
-import type { EngineOutput, Finding, Severity } from '../../core/engine/types';
+import type { EngineOutput, Severity } from '../../core/engine/types';
+import { rankedFindings } from '../../core/engine/findings';
 
 /** Every finding the auth engine can raise, with the title analysts see. */
 export const AUTH_FINDING_TITLES = {
@@ -121,15 +122,7 @@ export class AuthFindings {
   }
 
   output(): EngineOutput {
-    const findings: Finding[] = [...this.byId.entries()]
-      .map(([id, { score, evidence }]) => ({
-        id,
-        severity: severityFor(score),
-        title: AUTH_FINDING_TITLES[id],
-        evidence,
-        score,
-      }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    const findings = rankedFindings(this.byId, (id) => AUTH_FINDING_TITLES[id], severityFor);
     const [strongest, ...rest] = findings;
     const combined = (strongest?.score ?? 0) + SECONDARY_WEIGHT * rest.reduce((sum, finding) => sum + finding.score, 0);
     return {

@@ -1,4 +1,5 @@
-import type { EngineOutput, Finding, Severity } from '../../core/engine/types';
+import type { EngineOutput, Severity } from '../../core/engine/types';
+import { rankedFindings } from '../../core/engine/findings';
 
 /** Every finding the links engine can raise, with the title analysts see. */
 export const LINK_FINDING_TITLES = {
@@ -68,15 +69,7 @@ export class FindingCollector {
   }
 
   output(): EngineOutput {
-    const findings: Finding[] = [...this.byId.entries()]
-      .map(([id, { score, evidence }]) => ({
-        id,
-        severity: severityFor(score),
-        title: LINK_FINDING_TITLES[id],
-        evidence,
-        score,
-      }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    const findings = rankedFindings(this.byId, (id) => LINK_FINDING_TITLES[id], severityFor);
     const remaining = findings.reduce((product, finding) => product * (1 - finding.score / 100), 1);
     return {
       score: Math.min(100, Math.round(100 * (1 - remaining))),
