@@ -61,6 +61,11 @@ function engineFunction(engine: string) {
 
 export const scanAuth = engineFunction('auth');
 export const scanLinks = engineFunction('links');
+export const scanContent = engineFunction('content');
+export const scanAttachments = engineFunction('attachments');
+export const scanQr = engineFunction('qr');
+export const scanClamav = engineFunction('clamav');
+export const scanYara = engineFunction('yara');
 
 /** Decides once every expected engine has reported, then acts in the mailbox. */
 export const aggregateScan = onMessagePublished(

@@ -1,7 +1,12 @@
 import type { Engine } from '../core/engine/types';
 import { ConfigError } from '../core/errors';
+import { createAttachmentsEngine } from './attachments';
 import { createAuthEngine } from './auth';
+import { createClamavEngine } from './clamav';
+import { createContentEngine } from './content';
 import { createLinksEngine } from './links';
+import { createQrEngine } from './qr';
+import { createYaraEngine } from './yara';
 
 /**
  * Every engine Strata ships, by name. A factory takes the engine's own config section
@@ -10,6 +15,11 @@ import { createLinksEngine } from './links';
 const ENGINE_FACTORIES: Readonly<Record<string, (config: unknown) => Engine>> = {
   auth: (config) => createAuthEngine(config as Parameters<typeof createAuthEngine>[0]),
   links: (config) => createLinksEngine(config as Parameters<typeof createLinksEngine>[0]),
+  content: (config) => createContentEngine(config),
+  attachments: (config) => createAttachmentsEngine(config),
+  qr: (config) => createQrEngine(config),
+  clamav: (config) => createClamavEngine(config),
+  yara: (config) => createYaraEngine(config),
 };
 
 export const AVAILABLE_ENGINES: readonly string[] = Object.keys(ENGINE_FACTORIES);
