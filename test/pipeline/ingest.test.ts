@@ -159,11 +159,73 @@ describe('handleGmailNotification: duplicates, concurrency and ordering', () => 
     const ids = [1, 2, 3].map((n) => harness.gmail.deliver(ALICE, mail({ messageId: `${n}@x` })));
     const notification = { emailAddress: ALICE, historyId: harness.gmail.currentHistoryId() };
 
-    await Promise.all([1, 2, 3].map(() => handleGmailNotification(notification, { ...harness.deps, mailboxQueue: new KeyedSerialiser() })));
+    await Promise.all(
+      [1, 2, 3].map((instance) =>
+        handleGmailNotification(notification, { ...harness.deps, mailboxQueue: new KeyedSerialiser(), claimOwner: `instance-${instance}` }),
+      ),
+    );
 
     expect(requestedIds(harness)).toEqual([...ids].sort());
     expect(harness.repository.allScans()).toHaveLength(3);
+    // The fetch claim: one instance fetches each message, the others wait for its scan.
+    expect(harness.gmail.callsOf('getRawMessage')).toBe(3);
     expect((await harness.repository.getMailbox(ALICE))?.historyCursor).toBe(harness.gmail.currentHistoryId());
+  });
+
+  it('a claim left by a dead instance holds the message back (cursor kept) until its lease runs out, then is taken over', async () => {
+    const harness = new Harness({ config: { fetchClaimLeaseMs: 60_000, fetchClaimWaitMs: 50, fetchClaimPollMs: 10 } });
+    await harness.enroll(ALICE);
+    const cursor = harness.gmail.currentHistoryId();
+    const id = harness.gmail.deliver(ALICE, mail({ messageId: 'claimed@x' }));
+    const scanId = scanIdFor(ALICE, id);
+    await harness.repository.claimFetch(scanId, { mailbox: ALICE, gmailMessageId: id, owner: 'dead-instance', now: harness.current, leaseMs: 60_000 });
+
+    const attempt = handleGmailNotification({ emailAddress: ALICE, historyId: cursor }, { ...harness.deps, claimOwner: 'live-instance' });
+    await expect(attempt).rejects.toBeInstanceOf(IngestIncompleteError);
+    await attempt.catch((error: IngestIncompleteError) => expect(error.failures[0]?.error).toMatch(/being fetched by dead-instance/));
+    expect(harness.gmail.callsOf('getRawMessage')).toBe(0);
+    expect((await harness.repository.getMailbox(ALICE))?.historyCursor).toBe(cursor);
+
+    harness.advance(60_000);
+    const outcome = await handleGmailNotification({ emailAddress: ALICE, historyId: cursor }, { ...harness.deps, claimOwner: 'live-instance' });
+
+    expect(outcome).toMatchObject({ status: 'synced', sync: { scansCreated: 1 } });
+    expect(harness.gmail.callsOf('getRawMessage')).toBe(1);
+    expect(harness.logger.at('warn').some((entry) => entry.message === 'took over an expired fetch claim')).toBe(true);
+  });
+
+  it('a waiting instance learns that the owner skipped the message, and fetches nothing itself', async () => {
+    const harness = new Harness({ config: { fetchClaimPollMs: 10 } });
+    await harness.enroll(ALICE);
+    // The history carries no labels here, so only a fetch shows that the message is a draft.
+    harness.gmail.historyCarriesLabels = false;
+    const draft = harness.gmail.deliver(ALICE, mail({ messageId: 'draft@x' }), ['DRAFT']);
+    const notification = { emailAddress: ALICE, historyId: harness.gmail.currentHistoryId() };
+
+    const outcomes = await Promise.all(
+      ['a', 'b'].map((instance) =>
+        handleGmailNotification(notification, { ...harness.deps, mailboxQueue: new KeyedSerialiser(), claimOwner: `instance-${instance}` }),
+      ),
+    );
+
+    expect(outcomes.map((outcome) => (outcome.status === 'synced' ? outcome.sync.skipped : -1))).toEqual([1, 1]);
+    expect(harness.gmail.callsOf('getRawMessage')).toBe(1);
+    expect(await harness.repository.getScan(scanIdFor(ALICE, draft))).toBeNull();
+  });
+
+  it('a failed fetch releases the claim, so the retry in another instance fetches at once', async () => {
+    const harness = new Harness({ config: { fetchClaimWaitMs: 0 } });
+    await harness.enroll(ALICE);
+    const id = harness.gmail.deliver(ALICE, mail({ messageId: 'flaky@x' }));
+    harness.gmail.failNext('getRawMessage', new GmailApiError('backend error', 503, 'messages.get', ALICE));
+
+    await expect(handleGmailNotification({ emailAddress: ALICE, historyId: '1' }, { ...harness.deps, claimOwner: 'a' })).rejects.toBeInstanceOf(
+      IngestIncompleteError,
+    );
+    await handleGmailNotification({ emailAddress: ALICE, historyId: '1' }, { ...harness.deps, claimOwner: 'b' });
+
+    expect(requestedIds(harness)).toEqual([id]);
+    expect(harness.gmail.callsOf('getRawMessage')).toBe(2);
   });
 
   it('an invocation that read less history than a concurrent one does not move the cursor back', async () => {

@@ -273,6 +273,69 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
     });
   });
 
+  describe('fetch claims', () => {
+    const LEASE_MS = 60_000;
+    function claimOf(owner: string, gmailMessageId = '18e0000000000fc1') {
+      return { mailbox: MAILBOX, gmailMessageId, owner, now: clock(), leaseMs: LEASE_MS };
+    }
+    const scanIdOfClaim = scanIdFor(MAILBOX, '18e0000000000fc1');
+
+    it('gives the first caller the claim and tells a second owner who holds it until when', async () => {
+      expect(await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'))).toEqual({ status: 'claimed', tookOver: false });
+      const held = await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'));
+      expect(held).toEqual({ status: 'held', owner: 'instance-a', until: new Date(T0 + LEASE_MS) });
+    });
+
+    it('lets the owner renew its own claim', async () => {
+      await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'));
+      advance(LEASE_MS / 2);
+      expect(await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'))).toEqual({ status: 'claimed', tookOver: false });
+      advance(LEASE_MS / 2 + 1);
+      // Renewed at T0 + LEASE_MS/2, so still held by a at T0 + LEASE_MS + 1.
+      expect((await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).status).toBe('held');
+    });
+
+    it('lets another owner take over a claim whose lease ran out', async () => {
+      await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'));
+      advance(LEASE_MS);
+      expect(await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).toEqual({ status: 'claimed', tookOver: true });
+      expect((await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'))).status).toBe('held');
+    });
+
+    it('releases only its own claim', async () => {
+      await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'));
+      await repo.releaseFetch(scanIdOfClaim, 'instance-b');
+      expect((await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).status).toBe('held');
+      await repo.releaseFetch(scanIdOfClaim, 'instance-a');
+      expect(await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).toEqual({ status: 'claimed', tookOver: false });
+    });
+
+    it('reports a claim settled as skipped to everyone, and only its owner can settle it', async () => {
+      await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'));
+      await repo.settleFetchSkipped(scanIdOfClaim, 'instance-b');
+      expect((await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).status).toBe('held');
+      await repo.settleFetchSkipped(scanIdOfClaim, 'instance-a');
+      expect(await repo.claimFetch(scanIdOfClaim, claimOf('instance-b'))).toEqual({ status: 'skipped', owner: 'instance-a' });
+      advance(LEASE_MS * 2);
+      expect((await repo.claimFetch(scanIdOfClaim, claimOf('instance-c'))).status).toBe('skipped');
+    });
+
+    it(`gives the claim to exactly one of ${harness.concurrentDeciders} concurrent owners, also on takeover`, async () => {
+      const owners = Array.from({ length: harness.concurrentDeciders }, (_, index) => `instance-${index}`);
+      const first = await Promise.all(owners.map((owner) => repo.claimFetch(scanIdOfClaim, claimOf(owner))));
+      expect(first.filter((outcome) => outcome.status === 'claimed')).toHaveLength(1);
+      advance(LEASE_MS + 1);
+      const takeover = await Promise.all(owners.map((owner) => repo.claimFetch(scanIdOfClaim, claimOf(`late-${owner}`))));
+      expect(takeover.filter((outcome) => outcome.status === 'claimed')).toEqual([{ status: 'claimed', tookOver: true }]);
+    });
+
+    it('keeps claims of different messages apart', async () => {
+      await repo.claimFetch(scanIdOfClaim, claimOf('instance-a'));
+      const other = scanIdFor(MAILBOX, '18e0000000000fc2');
+      expect((await repo.claimFetch(other, claimOf('instance-b', '18e0000000000fc2'))).status).toBe('claimed');
+    });
+  });
+
   describe('engine results', () => {
     it('writes a result once; a redelivered run does not overwrite it', async () => {
       const scan = await createdScan();

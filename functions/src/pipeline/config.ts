@@ -71,6 +71,17 @@ export const PipelineConfigSchema = z
     /** Messages of one sync fetched and parsed at once; Gmail caps concurrent calls per user. */
     fetchConcurrency: z.number().int().min(1).max(25).default(4),
     /**
+     * How long a claim to fetch a message holds before another instance may take it over (its
+     * owner presumed dead). Must outlast one message's fetch, parse and store.
+     */
+    fetchClaimLeaseMs: z.number().int().min(1_000).max(540_000).default(120_000),
+    /**
+     * How long an instance that finds a message claimed by another waits for that scan to appear
+     * before giving up for now (the cursor stays, so a redelivery or the sweeper's poll retries).
+     */
+    fetchClaimWaitMs: z.number().int().min(0).max(60_000).default(5_000),
+    fetchClaimPollMs: z.number().int().min(10).max(5_000).default(250),
+    /**
      * An undecided scan this old with engines missing has its scan request published again (a
      * dropped event or a fan-out that died between creating the scan and publishing).
      */

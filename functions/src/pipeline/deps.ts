@@ -28,6 +28,8 @@ export interface IngestDeps extends Pick<PipelineDeps, 'config' | 'repository' |
    * many events at once). Defaults to one queue shared by the whole process.
    */
   mailboxQueue?: KeyedSerialiser;
+  /** This instance's name on fetch claims; defaults to one id per process. Tests give each simulated instance its own. */
+  claimOwner?: string;
 }
 
 export interface EngineDeps extends Pick<PipelineDeps, 'config' | 'repository' | 'blobs' | 'bus' | 'logger' | 'now'> {

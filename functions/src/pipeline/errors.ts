@@ -40,3 +40,22 @@ export class SubjectUnavailableError extends StrataError {
     super('pipeline.subject_unavailable', `subject ${subjectKey} is unavailable: ${problem}`, { subjectKey, problem }, options);
   }
 }
+
+/**
+ * Another instance holds the claim to fetch this message and its scan did not appear within the
+ * wait. Counted as an ingest failure, so the cursor stays and a retry finds the scan (or takes
+ * over the claim once its lease has expired).
+ */
+export class FetchClaimHeldError extends StrataError {
+  constructor(
+    readonly scanId: string,
+    readonly owner: string,
+    readonly until: Date,
+  ) {
+    super('pipeline.fetch_claim_held', `message ${scanId} is being fetched by ${owner} (claim until ${until.toISOString()})`, {
+      scanId,
+      owner,
+      until: until.toISOString(),
+    });
+  }
+}

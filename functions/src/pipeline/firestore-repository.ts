@@ -14,6 +14,8 @@ import {
   ScanNotFoundError,
   type ActionStatus,
   type AuditEntry,
+  type FetchClaim,
+  type FetchClaimOutcome,
   type MailboxState,
   type NewScan,
   type ScanRecord,
@@ -27,6 +29,8 @@ import {
   emptyMailbox,
   engineCacheKey,
   engineResultRecord,
+  fetchClaimRecord,
+  fetchClaimVerdict,
   mailboxPatchRecord,
   newScanRecord,
   type MailboxPatch,
@@ -38,6 +42,8 @@ export const COLLECTIONS = {
   engineCache: 'engineCache',
   mailboxes: 'mailboxes',
   audit: 'audit',
+  /** `fetchClaims/{scanId}`: who is fetching a message whose scan does not exist yet. */
+  fetchClaims: 'fetchClaims',
   /** Subcollection of a scan: `scans/{scanId}/engines/{engine}`. */
   scanEngines: 'engines',
 } as const;
@@ -72,6 +78,7 @@ export class FirestoreRepository implements ScanRepository {
   private readonly engineCache: CollectionReference;
   private readonly mailboxes: CollectionReference;
   private readonly audit: CollectionReference;
+  private readonly fetchClaims: CollectionReference;
 
   constructor(
     private readonly db: Firestore,
@@ -84,6 +91,7 @@ export class FirestoreRepository implements ScanRepository {
     this.engineCache = db.collection(collectionPrefix + COLLECTIONS.engineCache);
     this.mailboxes = db.collection(collectionPrefix + COLLECTIONS.mailboxes);
     this.audit = db.collection(collectionPrefix + COLLECTIONS.audit);
+    this.fetchClaims = db.collection(collectionPrefix + COLLECTIONS.fetchClaims);
   }
 
   async getMailbox(mailbox: string): Promise<MailboxState | null> {
@@ -118,6 +126,54 @@ export class FirestoreRepository implements ScanRepository {
         if (!cursorMayMove(mailbox, current, expected, next)) return false;
         tx.set(ref, toStored({ historyCursor: next, cursorUpdatedAt: this.clock() }), { merge: true });
         return true;
+      }),
+    );
+  }
+
+  /**
+   * create() wins the common case in one write. Only when a claim exists does a transaction
+   * read it, so a takeover of an expired claim is atomic against a second taker.
+   */
+  async claimFetch(scanId: string, claim: FetchClaim): Promise<FetchClaimOutcome> {
+    assertDocumentKey('scan id', scanId);
+    const ref = this.fetchClaims.doc(scanId);
+    const record = toStored(fetchClaimRecord(claim));
+    return this.guard('claimFetch', { scanId, owner: claim.owner }, async () => {
+      try {
+        await ref.create(record);
+        return { status: 'claimed', tookOver: false } as const;
+      } catch (error) {
+        if (grpcCode(error) !== ALREADY_EXISTS) throw error;
+      }
+      return this.db.runTransaction(async (tx): Promise<FetchClaimOutcome> => {
+        const snapshot = await tx.get(ref);
+        const existing = snapshot.exists ? fetchClaimFromDoc(snapshot) : null;
+        const held = fetchClaimVerdict(existing, claim);
+        if (held !== null) return held;
+        tx.set(ref, record);
+        return { status: 'claimed', tookOver: existing !== null && existing.owner !== claim.owner };
+      });
+    });
+  }
+
+  async releaseFetch(scanId: string, owner: string): Promise<void> {
+    assertDocumentKey('scan id', scanId);
+    const ref = this.fetchClaims.doc(scanId);
+    await this.guard('releaseFetch', { scanId, owner }, () =>
+      this.db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(ref);
+        if (snapshot.exists && fetchClaimFromDoc(snapshot).owner === owner) tx.delete(ref);
+      }),
+    );
+  }
+
+  async settleFetchSkipped(scanId: string, owner: string): Promise<void> {
+    assertDocumentKey('scan id', scanId);
+    const ref = this.fetchClaims.doc(scanId);
+    await this.guard('settleFetchSkipped', { scanId, owner }, () =>
+      this.db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(ref);
+        if (snapshot.exists && fetchClaimFromDoc(snapshot).owner === owner) tx.update(ref, { skipped: true });
       }),
     );
   }
@@ -304,6 +360,15 @@ export class FirestoreRepository implements ScanRepository {
       throw new RepositoryError(operation, context, error);
     }
   }
+}
+
+function fetchClaimFromDoc(snapshot: DocumentSnapshot): { owner: string; expiresAt: Date; skipped: boolean } {
+  const data = fromStored(snapshot.data() ?? {});
+  return {
+    owner: String(data.owner ?? ''),
+    expiresAt: data.expiresAt instanceof Date ? data.expiresAt : new Date(0),
+    skipped: data.skipped === true,
+  };
 }
 
 function grpcCode(error: unknown): number | undefined {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { buildScanSubject } from '../core/parse';
 import { GmailApiError, HistoryGoneError } from '../gmail/errors';
 import type { HistoryMessageRef, RawMessage } from '../gmail/types';
@@ -6,17 +8,22 @@ import type { PipelineConfig } from './config';
 import { contentKeyOf } from './content-key';
 import { clockOf, type IngestDeps } from './deps';
 import { classifyDirection, skippedByLabels } from './direction';
-import { IngestIncompleteError } from './errors';
+import { FetchClaimHeldError, IngestIncompleteError } from './errors';
 import { compareHistoryIds, maxHistoryId } from './history-ids';
 import { KeyedSerialiser } from './keyed-serialiser';
 import { scanIdFor } from './ids';
 import { describeError, errorFields } from './logger';
 import type { Direction, ScanRequest } from './messages';
 import { validateGmailNotification } from './payloads';
-import type { MailboxState, NewScan } from './repository';
+import type { MailboxState, NewScan, ScanRepository } from './repository';
 import { storeSubject } from './subject-codec';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * This process's identity on fetch claims. Per process, not per event: syncs of one mailbox are
+ * serialised within a process, and a retry in the same process may renew its own claim at once.
+ */
+const PROCESS_CLAIM_OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 /** The queue of syncs per mailbox shared by every handler call in this process (see IngestDeps.mailboxQueue). */
 const PROCESS_MAILBOX_QUEUE = new KeyedSerialiser();
 /** Subject lines are stored on the scan document for analysts; Firestore documents must stay small. */
@@ -80,8 +87,8 @@ interface SyncPlan {
  *   at most once (repository.createScan is create-if-absent, keyed by mailbox + message id), and
  *   the cursor only moves forward by compare-and-set. Syncs of one mailbox queue up within a
  *   process (deps.mailboxQueue), so a duplicate there reads from the advanced cursor and fetches
- *   nothing again; across processes a message may be fetched twice in a race, never dispatched
- *   twice.
+ *   nothing again; across processes a claim taken before the fetch (repository.claimFetch) lets
+ *   one instance fetch each message while the other waits for its scan.
  * - Throws IngestIncompleteError when some messages could not be fetched or dispatched: the
  *   cursor is then left where it was, so a redelivery, the next notification or the sweeper's
  *   poll reads them again, while the messages already dispatched are skipped as duplicates.
@@ -131,7 +138,7 @@ export async function handleGmailNotification(notification: unknown, deps: Inges
  * fullSyncs and lastSyncAt are recorded.
  *
  * Per message, in this order: already scanned? (a read, so redeliveries cost no Gmail call)
- * → getRawMessage once → skip drafts / unscanned directions → parse → subject and attachments
+ * → claim the fetch (another live owner: wait for its scan, bounded) → getRawMessage once → skip drafts / unscanned directions → parse → subject and attachments
  * into the blob store → createScan (create-if-absent: the claim) → publish one ScanRequest.
  * Nothing is recorded before the fetch succeeds, so a failed fetch leaves no trace that could
  * hide the message; if publishing fails after the claim, the sweeper re-dispatches the scan
@@ -276,11 +283,67 @@ export function fullSyncQueryOf(config: Pick<PipelineConfig, 'fullSyncQuery' | '
 }
 
 async function ingestMessage(mailbox: string, candidate: Candidate, deps: IngestDeps, now: Date): Promise<MessageOutcome> {
-  const { repository, gmail, blobs, bus, config, logger } = deps;
+  const { repository, config } = deps;
   if (skippedByLabels(candidate.labelIds, config.scanOutbound) !== null) return 'skipped';
   const scanId = scanIdFor(mailbox, candidate.id);
   if ((await repository.getScan(scanId)) !== null) return 'duplicate';
 
+  const owner = deps.claimOwner ?? PROCESS_CLAIM_OWNER;
+  const claimed = await claimOrWait(scanId, mailbox, candidate.id, owner, deps);
+  if (claimed !== 'claimed') return claimed;
+  let outcome: MessageOutcome;
+  try {
+    outcome = await fetchAndDispatch(mailbox, candidate, scanId, deps, now);
+  } catch (error) {
+    // Let a retry (here or elsewhere) fetch at once instead of waiting out the lease.
+    await repository.releaseFetch(scanId, owner).catch((releaseError: unknown) =>
+      deps.logger.warn('could not release a fetch claim; it expires with its lease', { scanId, ...errorFields(releaseError) }),
+    );
+    throw error;
+  }
+  if (outcome === 'skipped') await repository.settleFetchSkipped(scanId, owner);
+  return outcome;
+}
+
+/**
+ * Takes the claim to fetch a message, so instances racing on overlapping notifications fetch it
+ * once between them. When another live owner holds it, waits (bounded) for its scan to appear;
+ * a claim whose lease ran out is taken over. Gives up with FetchClaimHeldError, which leaves the
+ * cursor in place for a retry.
+ */
+async function claimOrWait(
+  scanId: string,
+  mailbox: string,
+  gmailMessageId: string,
+  owner: string,
+  deps: IngestDeps,
+): Promise<'claimed' | 'duplicate' | 'skipped'> {
+  const { repository, config, logger } = deps;
+  const clock = clockOf(deps);
+  const deadline = Date.now() + config.fetchClaimWaitMs;
+  for (;;) {
+    const claim = await repository.claimFetch(scanId, { mailbox, gmailMessageId, owner, now: clock(), leaseMs: config.fetchClaimLeaseMs });
+    if (claim.status === 'claimed') {
+      if (claim.tookOver) logger.warn('took over an expired fetch claim', { mailbox, gmailMessageId, scanId });
+      return 'claimed';
+    }
+    if (claim.status === 'skipped') return 'skipped';
+    if (Date.now() >= deadline) throw new FetchClaimHeldError(scanId, claim.owner, claim.until);
+    await sleep(config.fetchClaimPollMs);
+    if (await scanExists(repository, scanId)) return 'duplicate';
+  }
+}
+
+async function scanExists(repository: ScanRepository, scanId: string): Promise<boolean> {
+  return (await repository.getScan(scanId)) !== null;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function fetchAndDispatch(mailbox: string, candidate: Candidate, scanId: string, deps: IngestDeps, now: Date): Promise<MessageOutcome> {
+  const { repository, gmail, blobs, bus, config, logger } = deps;
   let raw: RawMessage;
   try {
     raw = await gmail.getRawMessage(mailbox, candidate.id);

@@ -4,6 +4,8 @@ import {
   ScanNotFoundError,
   type ActionStatus,
   type AuditEntry,
+  type FetchClaim,
+  type FetchClaimOutcome,
   type MailboxState,
   type NewScan,
   type ScanRecord,
@@ -18,8 +20,11 @@ import {
   emptyMailbox,
   engineCacheKey,
   engineResultRecord,
+  fetchClaimRecord,
+  fetchClaimVerdict,
   mergeMailbox,
   newScanRecord,
+  type FetchClaimRecord,
 } from './repository-records';
 
 /** An engine result as stored under a scan, with the bookkeeping the Firestore document carries. */
@@ -47,6 +52,7 @@ export class MemoryRepository implements ScanRepository {
   private readonly engineResults = new Map<string, Map<string, StoredEngineResult>>();
   private readonly cache = new Map<string, EngineResult>();
   private readonly audit: AuditEntry[] = [];
+  private readonly fetchClaims = new Map<string, FetchClaimRecord>();
   private readonly decisions = new KeyedSerialiser();
 
   constructor(options: MemoryRepositoryOptions = {}) {
@@ -78,6 +84,26 @@ export class MemoryRepository implements ScanRepository {
     if (!cursorMayMove(mailbox, current.historyCursor, expected, next)) return false;
     this.mailboxes.set(mailbox, { ...current, historyCursor: next, cursorUpdatedAt: this.clock() });
     return true;
+  }
+
+  async claimFetch(scanId: string, claim: FetchClaim): Promise<FetchClaimOutcome> {
+    assertDocumentKey('scan id', scanId);
+    const existing = this.fetchClaims.get(scanId) ?? null;
+    const held = fetchClaimVerdict(existing, claim);
+    if (held !== null) return held;
+    this.fetchClaims.set(scanId, fetchClaimRecord(claim));
+    return { status: 'claimed', tookOver: existing !== null && existing.owner !== claim.owner };
+  }
+
+  async releaseFetch(scanId: string, owner: string): Promise<void> {
+    assertDocumentKey('scan id', scanId);
+    if (this.fetchClaims.get(scanId)?.owner === owner) this.fetchClaims.delete(scanId);
+  }
+
+  async settleFetchSkipped(scanId: string, owner: string): Promise<void> {
+    assertDocumentKey('scan id', scanId);
+    const claim = this.fetchClaims.get(scanId);
+    if (claim?.owner === owner) claim.skipped = true;
   }
 
   async createScan(scan: NewScan): Promise<boolean> {

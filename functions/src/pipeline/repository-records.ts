@@ -4,6 +4,8 @@ import {
   InvalidHistoryIdError,
   InvalidKeyError,
   type AuditEntry,
+  type FetchClaim,
+  type FetchClaimOutcome,
   type MailboxState,
   type NewScan,
   type ScanRecord,
@@ -257,4 +259,45 @@ export function engineResultRecord(result: EngineResult): EngineResult {
   };
   if (result.error !== undefined) record.error = result.error;
   return record;
+}
+
+/** The stored claim of `fetchClaims/{scanId}`; `expireAt` is the TTL field that lets Firestore delete it later. */
+export interface FetchClaimRecord {
+  mailbox: string;
+  gmailMessageId: string;
+  owner: string;
+  claimedAt: Date;
+  expiresAt: Date;
+  expireAt: Date;
+  /** Set by settleFetchSkipped: the owner fetched the message and there was nothing to scan. */
+  skipped?: boolean;
+}
+
+/** Claims are kept a day after their lease for forensics, then Firestore's TTL deletes them. */
+const FETCH_CLAIM_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export function fetchClaimRecord(claim: FetchClaim): FetchClaimRecord {
+  const expiresAt = new Date(claim.now.getTime() + claim.leaseMs);
+  return {
+    mailbox: claim.mailbox,
+    gmailMessageId: claim.gmailMessageId,
+    owner: claim.owner,
+    claimedAt: claim.now,
+    expiresAt,
+    expireAt: new Date(expiresAt.getTime() + FETCH_CLAIM_RETENTION_MS),
+  };
+}
+
+/**
+ * Whether a claim may be (re)written over the one stored: the caller's own claim is renewed, an
+ * expired one is taken over; a live claim of another owner stands.
+ */
+export function fetchClaimVerdict(
+  existing: Pick<FetchClaimRecord, 'owner' | 'expiresAt' | 'skipped'> | null,
+  claim: FetchClaim,
+): FetchClaimOutcome | null {
+  if (existing?.skipped === true) return { status: 'skipped', owner: existing.owner };
+  if (existing === null || existing.owner === claim.owner) return null;
+  if (existing.expiresAt.getTime() <= claim.now.getTime()) return null;
+  return { status: 'held', owner: existing.owner, until: existing.expiresAt };
 }

@@ -84,6 +84,27 @@ export interface AuditEntry {
   actor: 'aggregator' | 'sweeper';
 }
 
+/** Who is fetching a message, and until when that holds. */
+export interface FetchClaim {
+  mailbox: string;
+  gmailMessageId: string;
+  /** An id of the claiming invocation (instance and event), for logs and takeovers. */
+  owner: string;
+  now: Date;
+  /** How long the claim holds; a claim older than this is presumed abandoned (its owner died). */
+  leaseMs: number;
+}
+
+/**
+ * - `claimed`: the caller now holds the claim (it was absent, expired, or already the caller's).
+ * - `held`: another owner holds an unexpired claim; `until` is when it expires.
+ */
+export type FetchClaimOutcome =
+  | { status: 'claimed'; tookOver: boolean }
+  | { status: 'held'; owner: string; until: Date }
+  /** The owner fetched the message and found nothing to scan (a draft, a direction not scanned, deleted). */
+  | { status: 'skipped'; owner: string };
+
 export interface ScanRepository {
   getMailbox(mailbox: string): Promise<MailboxState | null>;
   /** Creates the mailbox document when absent and merges `patch` into it. */
@@ -94,6 +115,17 @@ export interface ScanRepository {
    * `expected` (null = never synced) and `next` is newer. Returns whether it moved.
    */
   advanceCursor(mailbox: string, expected: string | null, next: string): Promise<boolean>;
+
+  /**
+   * Claims the right to fetch a message before its scan exists, so separate function instances
+   * handling overlapping notifications fetch it once between them: create-if-absent on a claim
+   * keyed like the scan, taken over only once its lease has expired. Keyed by `scanId`.
+   */
+  claimFetch(scanId: string, claim: FetchClaim): Promise<FetchClaimOutcome>;
+  /** Drops the caller's own claim (after a failed fetch, so a retry need not wait for the lease). */
+  releaseFetch(scanId: string, owner: string): Promise<void>;
+  /** Marks the caller's claim as settled without a scan (nothing to scan), so waiters stop waiting. */
+  settleFetchSkipped(scanId: string, owner: string): Promise<void>;
 
   /** Creates the scan document unless it exists (dedupe on mailbox + message id). Returns whether it was created. */
   createScan(scan: NewScan): Promise<boolean>;
