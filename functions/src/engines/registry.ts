@@ -5,6 +5,7 @@ import { createAuthEngine } from './auth';
 import { createClamavEngine } from './clamav';
 import { createContentEngine } from './content';
 import { createLinksEngine } from './links';
+import { ENGINE_NAMES, type EngineName } from './names';
 import { createQrEngine } from './qr';
 import { createYaraEngine } from './yara';
 
@@ -12,7 +13,7 @@ import { createYaraEngine } from './yara';
  * Every engine Strata ships, by name. A factory takes the engine's own config section
  * (unknown until the engine's schema validates it) and returns a ready engine.
  */
-const ENGINE_FACTORIES: Readonly<Record<string, (config: unknown) => Engine>> = {
+const ENGINE_FACTORIES: Readonly<Record<EngineName, (config: unknown) => Engine>> = {
   auth: (config) => createAuthEngine(config as Parameters<typeof createAuthEngine>[0]),
   links: (config) => createLinksEngine(config as Parameters<typeof createLinksEngine>[0]),
   content: (config) => createContentEngine(config),
@@ -22,7 +23,8 @@ const ENGINE_FACTORIES: Readonly<Record<string, (config: unknown) => Engine>> = 
   yara: (config) => createYaraEngine(config),
 };
 
-export const AVAILABLE_ENGINES: readonly string[] = Object.keys(ENGINE_FACTORIES);
+/** Typed as a record over ENGINE_NAMES, so a name without a factory (or the reverse) does not compile. */
+export const AVAILABLE_ENGINES: readonly string[] = ENGINE_NAMES;
 
 /**
  * Builds the named engines (all of them when `names` is undefined) from their config sections.
@@ -37,7 +39,7 @@ export function createEngines(names: readonly string[] | undefined, engineConfig
     });
   }
   return wanted.map((name) => {
-    const factory = ENGINE_FACTORIES[name] as (config: unknown) => Engine;
+    const factory = ENGINE_FACTORIES[name as EngineName];
     return factory(engineConfigs[name] ?? {});
   });
 }

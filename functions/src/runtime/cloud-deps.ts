@@ -1,10 +1,8 @@
 import * as logger from 'firebase-functions/logger';
 import type { Engine } from '../core/engine/types';
-import { createEngines } from '../engines/registry';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { PipelineLogger } from '../pipeline/logger';
 import type { BlobStore } from '../store/blob-store';
-import { blobStoreChoiceFromEnv, pipelineConfigFromEnv } from './env-config';
 
 /** Structured JSON logs through the firebase-functions logger (Cloud Logging picks up the fields). */
 export const functionsLogger: PipelineLogger = {
@@ -13,11 +11,35 @@ export const functionsLogger: PipelineLogger = {
   error: (message, fields) => logger.error(message, fields ?? {}),
 };
 
-export interface CloudDeps extends PipelineDeps {
-  engines: Engine[];
-}
+export type CloudDeps = PipelineDeps;
 
 let cached: Promise<CloudDeps> | undefined;
+const enginesByName = new Map<string, Promise<Engine[]>>();
+
+/**
+ * The one engine a scan function runs, built on first use and kept for the instance. Only that
+ * engine's module is loaded: a YARA function does not compile rules for ClamAV's sake, and the
+ * other functions load no engine at all. A failure to build it (bad config, missing rules) is
+ * not cached, so the next event tries again; meanwhile the scan records the engine unavailable.
+ */
+export async function engineDeps(name: string): Promise<CloudDeps & { engines: Engine[] }> {
+  const deps = await cloudDeps();
+  let engines = enginesByName.get(name);
+  if (engines === undefined) {
+    engines = import('../engines/registry.js').then(({ createEngines }) => createEngines([name], deps.config.engineConfigs));
+    enginesByName.set(name, engines);
+  }
+  try {
+    return { ...deps, engines: await engines };
+  } catch (error) {
+    enginesByName.delete(name);
+    deps.logger.error('could not build the engine; its results are recorded as unavailable', {
+      engine: name,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { ...deps, engines: [] };
+  }
+}
 
 /**
  * The production dependencies, built on first use rather than at import: the firebase CLI loads
@@ -36,6 +58,7 @@ export function cloudDeps(): Promise<CloudDeps> {
 }
 
 async function buildCloudDeps(): Promise<CloudDeps> {
+  const { blobStoreChoiceFromEnv, pipelineConfigFromEnv } = await import('./env-config.js');
   const config = pipelineConfigFromEnv();
   const [{ Firestore }, { PubSub }, { createGmailFromEnv }, { FirestoreRepository }, { PubSubMessageBus }] = await Promise.all([
     import('@google-cloud/firestore'),
@@ -61,6 +84,5 @@ async function buildCloudDeps(): Promise<CloudDeps> {
     bus: new PubSubMessageBus(new PubSub()),
     gmail: createGmailFromEnv(),
     logger: functionsLogger,
-    engines: createEngines(config.engines, config.engineConfigs),
   };
 }

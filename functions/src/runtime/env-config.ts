@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { parsePolicy } from '../core/policy';
-import { AVAILABLE_ENGINES } from '../engines/registry';
+import { ENGINE_NAMES } from '../engines/names';
 import { DEFAULT_TOPICS } from '../pipeline/bus';
 import { parsePipelineConfig, type PipelineConfig } from '../pipeline/config';
 
@@ -52,7 +52,7 @@ export function pipelineConfigFromEnv(env: Env = process.env): PipelineConfig {
   const input = {
     ...base,
     watchTopic,
-    engines: list(env[PIPELINE_ENV.engines]) ?? base.engines ?? [...AVAILABLE_ENGINES],
+    engines: list(env[PIPELINE_ENV.engines]) ?? base.engines ?? [...ENGINE_NAMES],
     organisationDomains: list(env[PIPELINE_ENV.organisationDomains]) ?? base.organisationDomains,
     policy: policyPath ? loadPolicySync(policyPath) : base.policy,
   };
