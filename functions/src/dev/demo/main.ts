@@ -36,6 +36,8 @@ const STANDIN_PORT = 28090;
 /** Must match firebase.json's emulator ports. */
 const EMULATOR_PORTS = { hub: 24400, functions: 25001, firestore: 28080, pubsub: 28085 };
 const STATIC_TOKEN = 'strata-demo-token';
+/** Function invocations the emulator runs at once (see startFirebase). */
+const EMULATOR_PARALLEL = 6;
 
 interface Options {
   mailDir: string;
@@ -134,7 +136,10 @@ function startFirebase(logFile: string): ChildProcess {
     detached: true,
     // The functions emulator gives a new worker 30 s to load before it gives up; a burst of
     // events on two cores can start a dozen workers at once, so allow more.
-    env: { ...process.env, FUNCTIONS_DISCOVERY_TIMEOUT: '180', ...functionEnvironment() },
+    // FUNCTIONS_EMULATOR_PARALLEL caps invocations in flight (default 50). Each concurrent
+    // invocation of a function needs a worker process of its own, and a burst of mail otherwise
+    // starts dozens of them at once on two cores; a few warm workers reused are far faster.
+    env: { ...process.env, FUNCTIONS_DISCOVERY_TIMEOUT: '180', FUNCTIONS_EMULATOR_PARALLEL: String(EMULATOR_PARALLEL), ...functionEnvironment() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
