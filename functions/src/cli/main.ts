@@ -1,18 +1,17 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_STRATA_CONFIG, loadStrataConfigFile, type StrataConfig } from '../core/config/strata-config';
-import { StrataError } from '../core/errors';
-import { DEFAULT_POLICY, loadPolicyFile, type Policy } from '../core/policy';
-import { AVAILABLE_ENGINES, createEngines } from '../engines/registry';
+import { AVAILABLE_ENGINES } from '../engines/registry';
 import { runScan } from '../scan/run-scan';
-import type { ScannerSetup } from '../scan/scanner-setup';
+import { evalCommand, EVAL_USAGE } from './eval-command';
+import { EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE, processIo, type CliIo } from './io';
 import { progressBar, summaryLines, tableHeader, tableRow, toJsonLine } from './format';
+import { prepareScanner, SCANNER_FLAG_OPTIONS } from './scanner-options';
 
-export const EXIT_CLEAN = 0;
-export const EXIT_FLAGGED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE, type CliIo } from './io';
 
 const USAGE = `Usage:
   strata scan [--json] [--policy FILE] [--config FILE] [--engines a,b] [--workers N] PATH...
+  strata eval --labels FILE [--positive a,b] [--negative c,d] [--out FILE] [--groups g,h]
+              [--policy FILE] [--config FILE] [--engines a,b] [--workers N]
   strata help
 
 Scans .eml files, folders (recursively: .eml, .mbox and extension-less files) and mbox files.
@@ -23,26 +22,17 @@ Scans .eml files, folders (recursively: .eml, .mbox and extension-less files) an
   --engines a,b   run only these engines (available: ${AVAILABLE_ENGINES.join(', ')})
   --workers N     worker threads (default: one per core)
 
-Exit status: 0 nothing flagged, 1 something suspicious or malicious, 2 usage error or unreadable input.`;
+Exit status: 0 nothing flagged, 1 something suspicious or malicious, 2 usage error or unreadable input.
 
-/** Writes are injectable so tests can run the CLI in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  stderrIsTty: boolean;
-}
-
-const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stderrIsTty: Boolean(process.stderr.isTTY),
-};
+${EVAL_USAGE}`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'scan':
       return scanCommand(rest, io);
+    case 'eval':
+      return evalCommand(rest, io);
     case 'help':
     case '--help':
     case '-h':
@@ -62,10 +52,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
-        policy: { type: 'string' },
-        config: { type: 'string' },
-        engines: { type: 'string' },
-        workers: { type: 'string' },
+        ...SCANNER_FLAG_OPTIONS,
       },
     });
   } catch (error) {
@@ -77,37 +64,12 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`strata scan: no PATH given\n${USAGE}\n`);
     return EXIT_USAGE;
   }
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
-    io.stderr(`strata scan: --workers must be a whole number from 1 to 64, got '${values.workers}'\n`);
+  const prepared = await prepareScanner(values);
+  if ('usageError' in prepared) {
+    io.stderr(`strata scan: ${prepared.usageError}\n`);
     return EXIT_USAGE;
   }
-  const engines = values.engines
-    ?.split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-
-  let config: StrataConfig;
-  let policy: Policy;
-  let engineNames: string[];
-  let maxEngineTimeout: number;
-  try {
-    config = values.config ? await loadStrataConfigFile(values.config) : DEFAULT_STRATA_CONFIG;
-    policy = values.policy ? await loadPolicyFile(values.policy) : DEFAULT_POLICY;
-    // Build once here so a bad engine name or engine config is a usage error, not a worker crash.
-    const built = createEngines(engines, config.engines);
-    engineNames = built.map((engine) => engine.name);
-    maxEngineTimeout = Math.max(...built.map((engine) => engine.defaultTimeoutMs));
-  } catch (error) {
-    if (error instanceof StrataError) {
-      io.stderr(`strata scan: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
-
-  const setup: ScannerSetup = { config, policy, engines: engineNames };
-  const parseBudget = config.limits.maxParseMillis ?? 10_000;
+  const { setup, policy, engineNames, workers, hardTimeoutMs } = prepared;
   const showProgress = io.stderrIsTty && !values.json;
   let flagged = false;
   if (!values.json) io.stdout(`${tableHeader()}\n`);
@@ -118,8 +80,7 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     policy,
     engineNames,
     workers,
-    // A message gets its parse budget plus its slowest engine's budget, plus slack for a busy machine.
-    hardTimeoutMs: parseBudget + maxEngineTimeout + 5_000,
+    hardTimeoutMs,
     onReport(report) {
       if (report.verdict !== 'clean') flagged = true;
       if (showProgress) io.stderr('\r\x1b[K');
