@@ -10,13 +10,24 @@ if [ "$node_major" != "$required_node_major" ]; then
   exit 1
 fi
 
-# command-to-check:debian-package
+# what-to-check:debian-package. A check starting with / is a file that must exist (clamd lives
+# in /usr/sbin, which is not on every user's PATH; the ClamAV test files are data, not commands);
+# anything else is a command looked up on PATH.
 packages=(
   "git:git"
+  # The clamav engine's tests run a real clamd with the repository's test signatures.
+  "clamscan:clamav"
+  "/usr/sbin/clamd:clamav-daemon"
+  "/usr/share/clamav-testfiles/clam.exe:clamav-testfiles"
 )
 missing=()
 for entry in "${packages[@]}"; do
-  command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
+  check="${entry%%:*}"
+  if [ "${check:0:1}" = "/" ]; then
+    [ -e "$check" ] || missing+=("${entry#*:}")
+  else
+    command -v "$check" >/dev/null 2>&1 || missing+=("${entry#*:}")
+  fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
