@@ -52,10 +52,23 @@ export const ingestGmailNotification = onMessagePublished(
   },
 );
 
+/**
+ * Direct VPC egress for the ClamAV scan function: clamd runs as an internal-only Cloud Run
+ * service (infra/clamav.tf), reachable only from inside the VPC. Terraform prints the network
+ * and subnet (output clamd_egress); set STRATA_CLAMD_VPC_NETWORK and STRATA_CLAMD_VPC_SUBNET.
+ */
+const clamdEgress =
+  process.env.STRATA_CLAMD_VPC_NETWORK && process.env.STRATA_CLAMD_VPC_SUBNET
+    ? {
+        networkInterface: { network: process.env.STRATA_CLAMD_VPC_NETWORK, subnetwork: process.env.STRATA_CLAMD_VPC_SUBNET },
+        vpcEgress: 'ALL_TRAFFIC' as const,
+      }
+    : {};
+
 /** One function per engine, all subscribed to the same scan-request topic. */
-function engineFunction(engine: string) {
+function engineFunction(engine: string, extraOptions: Record<string, unknown> = {}) {
   return onMessagePublished(
-    { topic: DEFAULT_TOPICS.scanRequests, retry: true, memory: '512MiB', timeoutSeconds: 120 },
+    { topic: DEFAULT_TOPICS.scanRequests, retry: true, memory: '512MiB', timeoutSeconds: 120, ...extraOptions },
     async (event) => {
       const payload = payloadOf(event, 'scan request');
       if (payload === undefined) return;
@@ -70,7 +83,7 @@ export const scanLinks = engineFunction('links');
 export const scanContent = engineFunction('content');
 export const scanAttachments = engineFunction('attachments');
 export const scanQr = engineFunction('qr');
-export const scanClamav = engineFunction('clamav');
+export const scanClamav = engineFunction('clamav', clamdEgress);
 export const scanYara = engineFunction('yara');
 
 /** Decides once every expected engine has reported, then acts in the mailbox. */
