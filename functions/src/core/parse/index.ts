@@ -11,7 +11,9 @@ import { buildEnvelope, buildHeaderFields } from './envelope';
 import { decodeFromStructure } from './fallback-decoder';
 import { htmlNestingCut } from './html-depth';
 import { htmlToText } from './html-text';
-import { extractLinks } from './links';
+import { documentUrls } from '../documents/links';
+import { passwordCandidates } from '../documents/passwords';
+import { describeUrl, extractLinks, MAX_URL_CHARS } from './links';
 import { type DecodedMail, decodeWithMailparser } from './mail-decoder';
 import { decoderInput } from './mime-rebuild';
 import { scanMimeStructure } from './mime-structure';
@@ -110,6 +112,20 @@ class LinkCollector {
       if (result.truncated) this.truncated = true;
     } catch (error) {
       this.context.anomalies.add('parse.failed', `link extraction from ${origin}: ${describeError(error)}`);
+    }
+  }
+
+  /** URLs a document attachment (PDF, Office, calendar) leads to, as `source: 'attachment'` links. */
+  addDocumentUrls(urls: string[], origin: string): void {
+    for (const raw of urls) {
+      if (this.links.length >= this.context.limits.maxLinks) {
+        this.truncated = true;
+        return;
+      }
+      const url = raw.slice(0, MAX_URL_CHARS);
+      if (this.links.some((link) => link.source === 'attachment' && link.origin === origin && link.url === url)) continue;
+      const facts = describeUrl(url);
+      this.links.push({ url, host: facts.host, registrableDomain: facts.registrableDomain, source: 'attachment', origin });
     }
   }
 
@@ -226,10 +242,13 @@ async function build(raw: Uint8Array, context: BuildContext): Promise<void> {
   // not searched again: its URLs are already in the HTML.
   if (!textFromHtml) links.add(subject.text, '', 'body-text');
   links.add('', subject.html, 'body-html');
-  subject.attachments.forEach((attachment, index) => {
+  const passwords = passwordCandidates(`${subject.subject}\n${subject.text}`);
+  for (const [index, attachment] of subject.attachments.entries()) {
+    const origin = attachment.filename || `attachment ${index + 1}`;
     const markup = attachmentMarkup(attachment, charsets[index] ?? '', limits.maxBodyChars);
-    if (markup) links.add(markup.text, markup.html, attachment.filename || `attachment ${index + 1}`);
-  });
+    if (markup) links.add(markup.text, markup.html, origin);
+    else if (attachment.content && !outOfTime(context, 'while reading links from attachments')) links.addDocumentUrls(await documentUrls(attachment.content, passwords), origin);
+  }
   subject.links = links.finish();
   if (outOfTime(context, 'before inspecting archives')) return;
 
