@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AVAILABLE_ENGINES } from '../../functions/src/engines/registry';
 
 /**
  * End-to-end tests of the built `strata` binary: real worker threads, real parser, real
@@ -66,8 +67,10 @@ describe('strata scan', () => {
     expect(typeof report.score).toBe('number');
     expect(Array.isArray(report.reasons)).toBe(true);
     const engines = report.engines as { engine: string; status: string; version: string; elapsedMs: number }[];
-    expect(engines.map((engine) => engine.engine).sort()).toEqual(['auth', 'links']);
-    expect(engines.every((engine) => engine.status === 'ok' && engine.version.length > 0)).toBe(true);
+    // Every shipped engine by default; clamav through a private clamd the CLI starts (clamd is installed here).
+    expect(engines.map((engine) => engine.engine).sort()).toEqual([...AVAILABLE_ENGINES].sort());
+    expect(engines.filter((engine) => engine.status !== 'ok' || engine.version.length === 0)).toEqual([]);
+    expect(run.stderr).toMatch(/started clamd on 127\.0\.0\.1:\d+/);
     expect(run.stderr).toMatch(/scanned 1 message\(s\).*clean 1, suspicious 0, malicious 0/);
     expect(run.stderr).toMatch(/throughput [\d.]+ messages\/s; per message p50 [\d.]+ ms, p95 [\d.]+ ms/);
   });
@@ -81,14 +84,25 @@ describe('strata scan', () => {
     expect(run.code).toBe(1);
     const bySource = new Map(jsonLines(run.stdout).map((line) => [line.source as string, line]));
     expect(bySource.size).toBe(manifest.length);
-    // The EICAR samples ('malicious') are judged by the AV engine, which is not part of this
-    // engine set; every message still has to come back with a verdict (checked by the size above).
-    const judgeable = manifest.filter((entry) => entry.expect !== 'malicious');
-    const outcomes = judgeable.map((entry) => {
+    // 'malicious' samples carry EICAR: the clamav engine (private clamd) makes them malicious.
+    const outcomes = manifest.map((entry) => {
       const verdict = bySource.get(join(EXAMPLES, entry.file))?.verdict;
-      return { file: entry.file, outcome: verdict === 'clean' ? 'clean' : 'flagged' };
+      return { file: entry.file, outcome: verdict === 'clean' ? 'clean' : verdict === 'malicious' && entry.expect === 'malicious' ? 'malicious' : 'flagged' };
     });
-    expect(outcomes).toEqual(judgeable.map((entry) => ({ file: entry.file, outcome: entry.expect })));
+    expect(outcomes).toEqual(manifest.map((entry) => ({ file: entry.file, outcome: entry.expect })));
+  });
+
+  it('with --no-clamd and no daemon configured, records clamav unavailable and still gives a verdict', async () => {
+    const config = join(dir, 'closed-clamd.json');
+    // Port 9 (discard) on loopback: nothing listens there.
+    await writeFile(config, JSON.stringify({ engines: { clamav: { host: '127.0.0.1', port: 9 } } }));
+    const run = await strata(['scan', '--json', '--no-clamd', '--config', config, '--engines', 'auth,clamav', join(dir, 'clean.eml')]);
+    expect(run.code).toBe(0);
+    const [report] = jsonLines(run.stdout) as [Record<string, unknown>];
+    const engines = report.engines as { engine: string; status: string }[];
+    expect(engines.find((engine) => engine.engine === 'clamav')?.status).toBe('unavailable');
+    expect(report.verdict).toBe('clean');
+    expect(run.stderr).not.toMatch(/started clamd/);
   });
 
   it('reports unreadable and non-mail inputs by name, still scans the rest, and exits 2', async () => {
@@ -133,7 +147,7 @@ describe('strata scan', () => {
 
   it.each([
     [['scan'], /no PATH given/],
-    [['scan', '--engines', 'nope', 'x.eml'], /unknown engine\(s\): nope; available: auth, links/],
+    [['scan', '--engines', 'nope', 'x.eml'], new RegExp(`unknown engine\\(s\\): nope; available: ${AVAILABLE_ENGINES.join(', ')}`)],
     [['scan', '--workers', '0', 'x.eml'], /--workers must be a whole number/],
     [['scan', '--bogus', 'x.eml'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],

@@ -20,7 +20,7 @@ export const EVAL_USAGE = `strata eval: scan a labelled set of messages and meas
                     rows with any other label are scanned and counted, but not in the rates
   --groups g,h      only rows whose path starts with one of these folders (e.g. phish,lists)
   --out FILE        also write one CSV row per message (file,label,class,verdict,score,...)
-  --policy, --config, --engines, --workers   as for strata scan
+  --policy, --config, --engines, --workers, --no-clamd, --clamd-db   as for strata scan
 
 Progress goes to stderr; the last stdout line is one JSON object with the figures
 (docs/evaluation.md defines each). Exit status: 0 every row scanned, 2 usage error or a
@@ -77,7 +77,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     if (rows.length === 0) return usage(`no rows of ${values.labels} are in the group(s) ${groups.join(', ')}`);
   }
 
-  const prepared = await prepareScanner(values);
+  const prepared = await prepareScanner(values, (line) => io.stderr(`strata eval: ${line}\n`));
   if ('usageError' in prepared) return usage(prepared.usageError);
 
   const cores = availableParallelism();
@@ -103,7 +103,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`strata eval: ${record.file} (${record.label}): ${record.error}\n`);
     },
     onProgress: progress,
-  });
+  }).finally(() => prepared.release());
   if (io.stderrIsTty) io.stderr('\r\x1b[K');
   // process.cpuUsage covers every thread of the process, so the scan workers' CPU is in it.
   const cpu = process.cpuUsage(cpuAtStart);

@@ -4,12 +4,12 @@ import { runScan } from '../scan/run-scan';
 import { evalCommand, EVAL_USAGE } from './eval-command';
 import { EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE, processIo, type CliIo } from './io';
 import { progressBar, summaryLines, tableHeader, tableRow, toJsonLine } from './format';
-import { prepareScanner, SCANNER_FLAG_OPTIONS } from './scanner-options';
+import { prepareScanner, SCANNER_FLAG_OPTIONS, SCANNER_FLAG_USAGE, type PreparedScanner } from './scanner-options';
 
 export { EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE, type CliIo } from './io';
 
 const USAGE = `Usage:
-  strata scan [--json] [--policy FILE] [--config FILE] [--engines a,b] [--workers N] PATH...
+  strata scan [--json] [--policy FILE] [--config FILE] [--engines a,b] [--workers N] [--no-clamd] [--clamd-db DIR] PATH...
   strata eval --labels FILE [--positive a,b] [--negative c,d] [--out FILE] [--groups g,h]
               [--policy FILE] [--config FILE] [--engines a,b] [--workers N]
   strata help
@@ -17,10 +17,8 @@ const USAGE = `Usage:
 Scans .eml files, folders (recursively: .eml, .mbox and extension-less files) and mbox files.
 
   --json          one JSON object per message per line on stdout; summary on stderr
-  --policy FILE   policy JSON (default: functions/policy/default.json)
-  --config FILE   Strata config JSON: organisationDomains, trustedAuthority, limits, engines.<name>
-  --engines a,b   run only these engines (available: ${AVAILABLE_ENGINES.join(', ')})
-  --workers N     worker threads (default: one per core)
+${SCANNER_FLAG_USAGE}
+  engines available: ${AVAILABLE_ENGINES.join(', ')}
 
 Exit status: 0 nothing flagged, 1 something suspicious or malicious, 2 usage error or unreadable input.
 
@@ -64,12 +62,21 @@ async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`strata scan: no PATH given\n${USAGE}\n`);
     return EXIT_USAGE;
   }
-  const prepared = await prepareScanner(values);
+  const prepared = await prepareScanner(values, (line) => io.stderr(`strata scan: ${line}\n`));
   if ('usageError' in prepared) {
     io.stderr(`strata scan: ${prepared.usageError}\n`);
     return EXIT_USAGE;
   }
+  try {
+    return await scanWith(prepared, positionals, values.json ?? false, io);
+  } finally {
+    await prepared.release();
+  }
+}
+
+async function scanWith(prepared: PreparedScanner, positionals: string[], json: boolean, io: CliIo): Promise<number> {
   const { setup, policy, engineNames, workers, hardTimeoutMs } = prepared;
+  const values = { json };
   const showProgress = io.stderrIsTty && !values.json;
   let flagged = false;
   if (!values.json) io.stdout(`${tableHeader()}\n`);
