@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { GmailStandin } from '../gmail-standin';
+import { startClamd, type RunningClamd } from '../clamd';
 import { StaticTokenProvider } from '../../gmail/auth/static-token';
 import { GoogleapisGmail } from '../../gmail/googleapis-gmail';
 import { QuotaBudget } from '../../gmail/quota';
@@ -112,10 +113,11 @@ const quietLogger: PipelineLogger = {
 };
 
 /** The functions' configuration, passed to the emulated functions through the environment. */
-function functionEnvironment(): Record<string, string> {
+function functionEnvironment(clamd: RunningClamd): Record<string, string> {
   const sample = JSON.parse(readFileSync(join(ROOT, 'examples', 'strata.config.json'), 'utf8')) as {
     engines?: Record<string, unknown>;
   };
+  const engineConfigs = { ...sample.engines, clamav: clamd.engineConfig };
   return {
     STRATA_GMAIL_ROOT_URL: `http://127.0.0.1:${STANDIN_PORT}/`,
     STRATA_DWD_MODE: 'static',
@@ -124,12 +126,12 @@ function functionEnvironment(): Record<string, string> {
     STRATA_ORGANISATION_DOMAINS: ORGANISATION,
     STRATA_BLOB_STORE: 'firestore',
     STRATA_WATCH_TOPIC: `projects/${PROJECT}/topics/${DEFAULT_TOPICS.gmailNotifications}`,
-    STRATA_PIPELINE_CONFIG: JSON.stringify({ engineConfigs: sample.engines ?? {} }),
+    STRATA_PIPELINE_CONFIG: JSON.stringify({ engineConfigs }),
     STRATA_GMAIL_RETRY_MAX_ATTEMPTS: '6',
   };
 }
 
-function startFirebase(logFile: string): ChildProcess {
+function startFirebase(logFile: string, clamd: RunningClamd): ChildProcess {
   const log = createWriteStream(logFile);
   const child = spawn('bash', [join(ROOT, 'scripts', 'firebase-offline.sh'), 'emulators:start', '--only', 'functions,firestore,pubsub', '--project', PROJECT], {
     cwd: ROOT,
@@ -139,7 +141,7 @@ function startFirebase(logFile: string): ChildProcess {
     // FUNCTIONS_EMULATOR_PARALLEL caps invocations in flight (default 50). Each concurrent
     // invocation of a function needs a worker process of its own, and a burst of mail otherwise
     // starts dozens of them at once on two cores; a few warm workers reused are far faster.
-    env: { ...process.env, FUNCTIONS_DISCOVERY_TIMEOUT: '180', FUNCTIONS_EMULATOR_PARALLEL: String(EMULATOR_PARALLEL), ...functionEnvironment() },
+    env: { ...process.env, FUNCTIONS_DISCOVERY_TIMEOUT: '180', FUNCTIONS_EMULATOR_PARALLEL: String(EMULATOR_PARALLEL), ...functionEnvironment(clamd) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
@@ -240,6 +242,7 @@ async function run(options: Options): Promise<number> {
   process.env.METADATA_SERVER_DETECTION = 'none';
 
   let firebase: ChildProcess | undefined;
+  let clamd: RunningClamd | undefined;
   const standin = new GmailStandin({ mailboxes: MAILBOXES, projectId: PROJECT });
   const pubsub = new PubSub({ projectId: PROJECT });
   const db = new Firestore({ projectId: PROJECT });
@@ -249,14 +252,18 @@ async function run(options: Options): Promise<number> {
     await db.terminate().catch(() => undefined);
     await stopFirebase(firebase);
     stopLeftoverEmulators();
+    await clamd?.stop().catch(() => undefined);
   };
   process.once('SIGINT', () => {
     void cleanup().then(() => process.exit(130));
   });
 
   try {
+    // The clamav scan function needs a daemon; in production it is a Cloud Run service (infra/clamav.tf).
+    clamd = await startClamd({ runDir: join(runDir, 'clamd') });
+    say(`clamd on ${clamd.host}:${clamd.port} with the repository's test signatures (EICAR and the ClamAV test files)`);
     say('starting the Firebase emulators (functions, Firestore, Pub/Sub) — about 15 s');
-    firebase = startFirebase(logFile);
+    firebase = startFirebase(logFile, clamd);
     await waitForEmulators(firebase, logFile, 120_000);
     // The emulator subscribes each trigger's topic when it loads the trigger, which can lag
     // "ready"; a message published before that subscription exists reaches no function.
