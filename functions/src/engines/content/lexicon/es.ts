@@ -1,0 +1,67 @@
+import type { Lexicon } from './types';
+
+/** Spanish (written without diacritics since matching drops them). */
+export const SPANISH: Lexicon = {
+  credential: {
+    strong: [
+      'su|tu ~ cuenta ~ [ha sido|sera|fue|esta|se ha] ~ suspendida|bloqueada|desactivada|cancelada|restringida|limitada|cerrada',
+      '[verifique|verifica|verificar|confirme|confirma|confirmar|actualice|actualiza|actualizar|valide|valida|validar] ~ su|tu|sus|tus ~ cuenta|identidad|informacion|datos|buzon',
+      '[inicio de sesion|acceso|actividad] ~ inusual|sospechos*|no autorizad*',
+      '[su contrasena|tu contrasena] ~ [caduca|expira|ha expirado|caducara|expirara]',
+      'buzon ~ lleno',
+      '[haga clic|haz clic|pulse|pulsa] ~ [aqui|en el enlace|en el boton] ~ para ~ [verificar|confirmar|actualizar|restaurar|desbloquear|reactivar|validar]',
+      '[evitar|evite|para evitar] ~ [la suspension|el bloqueo|la cancelacion|el cierre]',
+      '[se eliminen|seran eliminados|se eliminaran|sera eliminada|seran borrados] ~ archivos|datos|correos|mensajes|cuenta',
+    ],
+    medium: ['nuevo dispositivo', 'restablecer ~ contrasena'],
+  },
+  prize: {
+    strong: [
+      '[felicidades|felicitaciones|enhorabuena] ~ [ha sido|has sido|usted ha|has ganado|ha ganado]',
+      '[usted ha ganado|has ganado|ha sido seleccionado|has sido seleccionado|ha sido seleccionada|has sido seleccionada]',
+      '[reclame|reclama|reclamar|canjee|canjea] ~ su|tu ~ premio|recompensa|regalo|puntos',
+      '[complete|completa|responda|responde] ~ [la encuesta|nuestra encuesta|el cuestionario]',
+    ],
+    medium: ['tarjeta de regalo', 'premio', 'recompensa', 'encuesta', 'meses gratis', 'ganador'],
+    weak: ['gratis', 'felicidades'],
+  },
+  delivery: {
+    strong: [
+      '[su paquete|tu paquete|su envio|tu envio|su pedido|tu pedido] ~ [esta|ha sido] ~ [retenido|en espera|pendiente|detenido|bloqueado]',
+      '[no pudimos|no hemos podido|no pudo|no se pudo] ~ entregar',
+      '[tasa|tarifa|gastos|cargos] ~ de ~ [envio|aduana|entrega|importacion]',
+      'entrega ~ suspendida|suspendido|fallida|cancelada',
+      'paquete|envio ~ [esperando|pendiente de|retenido]',
+      '[programa tu entrega|reprograma tu entrega|programe su entrega|reprograme su entrega]',
+    ],
+    medium: ['pago de aduana'],
+    weak: ['numero de seguimiento'],
+  },
+  authority: {
+    strong: ['[notificacion judicial|citacion judicial|orden judicial|demanda judicial|departamento juridico|expediente judicial]'],
+    medium: ['citacion', 'penalizacion|sancion'],
+  },
+  urgency: {
+    strong: [
+      '[dentro de las|en las proximas|en un plazo de] ~ 24|48|72 ~ horas',
+      '[ultimo aviso|accion requerida|accion inmediata]',
+      '[remitente de confianza|remitente verificado]',
+    ],
+    medium: ['urgente', 'inmediatamente', 'de inmediato', 'lo antes posible', '[actua ahora|actue ahora]'],
+  },
+  advance_fee: {
+    strong: ['millones de ~ dolares|euros', '[propuesta de negocio|transferir los fondos|socio extranjero]'],
+    medium: ['herencia', 'beneficiario', 'fondos'],
+  },
+  spam_offer: {
+    strong: ['perder ~ kilos|kg', 'disfuncion erectil', 'tiradas gratis'],
+    medium: ['pestanas', 'suero', 'casino', 'sin compromiso'],
+  },
+  personal_data: {
+    strong: ['[numero de tarjeta|codigo de seguridad|numero de seguro social|clave de la tarjeta]'],
+    medium: ['fecha de nacimiento'],
+  },
+  generic_greeting: {
+    medium: ['estimado|querido|apreciado|estimada|querida ~ [cliente|usuario|usuaria|miembro|socio|titular]'],
+  },
+};

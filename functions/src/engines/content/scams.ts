@@ -1,0 +1,45 @@
+import type { LureCategory } from './lexicon';
+import { mitigatedForOwnService, scoreCategory, type Scored } from './lure-score';
+import { matchesOf, type MessageView } from './view';
+
+/**
+ * Lures whose words honest marketing also uses (rewards, offers, dating sites): lowered when the
+ * sender is authenticated for its own domain and its links go there or through its ESP.
+ */
+const MARKETING_LIKE: ReadonlySet<LureCategory> = new Set(['prize', 'spam_offer', 'romance', 'delivery', 'authority', 'scareware']);
+
+/** A sum in the millions, written out or in digits with a currency ("US$5,000,000.00", "€2.5 million"). */
+const LARGE_SUM =
+  /(?:us\s?\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:[.,\s]\d{3}){2,}|\d{1,3}(?:[.,]\d{1,3})?\s?(?:million|millions|millones|milhoes|milhões|millionen|millioner|milioni)\b/i;
+/** A Bitcoin address (legacy or bech32). */
+const BITCOIN_ADDRESS = /\b(?:bc1[a-z0-9]{25,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b/;
+
+/** Value of a context cue, like a medium phrase. */
+const CUE = 0.3;
+
+/**
+ * The lure families that are told by their words alone: advance-fee and inheritance, prizes and
+ * surveys, crypto, sextortion, parcels and customs fees, romance, miracle offers and requests
+ * for personal data. A large sum of money supports advance-fee language and a Bitcoin address
+ * supports crypto and sextortion language (neither counts without the words).
+ */
+export function analyseScamFamilies(view: MessageView): Map<LureCategory, Scored> {
+  const results = new Map<LureCategory, Scored>();
+  const text = `${view.subject.subject}\n${view.bodyText}`;
+  const sum = matchesOf(view, 'advance_fee').some((match) => match.tier !== 'weak') ? LARGE_SUM.exec(text) : null;
+  const wallet = matchesOf(view, 'sextortion').length + matchesOf(view, 'crypto').length > 0 ? BITCOIN_ADDRESS.exec(text) : null;
+
+  const cues: Partial<Record<LureCategory, { value: number; evidence: string }[]>> = {
+    advance_fee: sum === null ? [] : [{ value: CUE, evidence: `large sum ${sum[0].trim()}` }],
+    sextortion: wallet === null ? [] : [{ value: CUE, evidence: `bitcoin address ${wallet[0]}` }],
+    crypto: wallet === null ? [] : [{ value: CUE, evidence: `bitcoin address ${wallet[0]}` }],
+  };
+  const families: LureCategory[] = ['advance_fee', 'prize', 'crypto', 'sextortion', 'delivery', 'authority', 'scareware', 'romance', 'spam_offer', 'personal_data'];
+  for (const category of families) {
+    const matches = matchesOf(view, category);
+    if (matches.length === 0) continue;
+    const scored = scoreCategory(category, matches, cues[category] ?? []);
+    if (scored !== null) results.set(category, MARKETING_LIKE.has(category) ? mitigatedForOwnService(view, scored, true) : scored);
+  }
+  return results;
+}
