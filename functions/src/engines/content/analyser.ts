@@ -20,6 +20,8 @@ import { analyseFakeReply } from './reply';
 import { analyseScamFamilies } from './scams';
 import { analyseSmuggling } from './smuggling';
 import { analyseAttachmentPassword } from './attachment-password';
+import { analyseContactElsewhere } from './contact-elsewhere';
+import { analyseUnrelatedLinks } from './unrelated-links';
 import { analyseUrgency } from './urgency';
 import { buildView } from './view';
 
@@ -90,6 +92,8 @@ export class ContentAnalyser {
     put('content.image_only', analyseImageOnly(view, this.options.imageOnlyMaxWords));
     put('content.html_smuggling', analyseSmuggling(view));
     put('content.attachment_password', analyseAttachmentPassword(view));
+    put('content.unrelated_links', analyseUnrelatedLinks(view));
+    put('content.contact_elsewhere', analyseContactElsewhere(view));
 
     const lurePresent = [...found].some(
       ([id, scored]) => BRAND_LURES.has(id) && scored.weakOnly !== true && scored.score >= LURE_MIN_FOR_BRAND,

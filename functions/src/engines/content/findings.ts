@@ -28,6 +28,8 @@ export const CONTENT_FINDING_TITLES = {
   'content.image_only': 'Images and a link with almost no text',
   'content.html_smuggling': 'Script that assembles a file in the browser (HTML smuggling)',
   'content.attachment_password': 'Gives the password that opens an attached file (hides it from scanners)',
+  'content.unrelated_links': 'Bulk HTML from an unauthenticated sender whose links all lead to other sites',
+  'content.contact_elsewhere': 'Asks the reader to write to a consumer mailbox that is not the sender',
 } as const;
 
 export type ContentFindingId = keyof typeof CONTENT_FINDING_TITLES;
@@ -97,6 +99,8 @@ export const CONTENT_SCORES = {
   htmlSmugglingStrong: 75,
   htmlSmugglingWeak: 30,
   attachmentPassword: 40,
+  unrelatedLinks: 25,
+  contactElsewhere: 25,
   /** Multiplier for a lure from an authenticated sender whose links stay on its own domains. */
   ownServiceFactor: 0.35,
   /** Same, when some links pass through an email provider's click tracker (account and payment lures). */
@@ -119,6 +123,8 @@ export const SUPPORTING_FINDINGS: ReadonlySet<ContentFindingId> = new Set([
   'content.single_link_body',
   'content.invisible_characters',
   'content.obfuscated_text',
+  'content.unrelated_links',
+  'content.contact_elsewhere',
 ]);
 
 export const SUPPORT_ONLY_CAP = 40;
