@@ -13,3 +13,12 @@ export function rankedFindings<Id extends string>(
     .map(([id, { score, evidence }]) => ({ id, severity: severityOf(score), title: titleOf(id), evidence, score }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
+
+/** The severity scale every Strata engine uses for a finding's score: ≥ 90 critical, ≥ 60 high, ≥ 30 medium, ≥ 10 low. */
+export function severityFor(score: number): Severity {
+  if (score >= 90) return 'critical';
+  if (score >= 60) return 'high';
+  if (score >= 30) return 'medium';
+  if (score >= 10) return 'low';
+  return 'info';
+}

@@ -1,5 +1,6 @@
-import type { EngineOutput, Severity } from '../../core/engine/types';
+import type { EngineOutput } from '../../core/engine/types';
 import { rankedFindings } from '../../core/engine/findings';
+import { severityFor } from '../../core/engine/findings';
 
 /** Every finding the attachments engine can raise, with the title analysts see. */
 export const ATTACHMENT_FINDING_TITLES = {
@@ -63,13 +64,7 @@ export const ATTACHMENT_FINDING_TITLES = {
 
 export type AttachmentFindingId = keyof typeof ATTACHMENT_FINDING_TITLES;
 
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };
 
 export function clip(text: string, max = 200): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

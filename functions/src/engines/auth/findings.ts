@@ -1,5 +1,6 @@
-import type { EngineOutput, Severity } from '../../core/engine/types';
+import type { EngineOutput } from '../../core/engine/types';
 import { rankedFindings } from '../../core/engine/findings';
+import { severityFor } from '../../core/engine/findings';
 
 /** Every finding the auth engine can raise, with the title analysts see. */
 export const AUTH_FINDING_TITLES = {
@@ -79,13 +80,7 @@ export const AUTH_SCORES = {
 /** The rest of the findings add this fraction of their scores to the strongest one. */
 export const SECONDARY_WEIGHT = 0.25;
 
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };
 
 const MAX_EVIDENCE = 5;
 const MAX_EVIDENCE_LENGTH = 300;

@@ -1,4 +1,4 @@
-import type { Severity } from '../../core/engine/types';
+import { severityFor } from '../../core/engine/findings';
 
 /** Every finding the clamav engine can raise, with the title analysts see. */
 export const CLAMAV_FINDING_TITLES = {
@@ -32,14 +32,7 @@ export const CLAMAV_SCORES: Readonly<Record<ClamavFindingId, number>> = {
   'clamav.not_scanned': 10,
 };
 
-/** The scale every Strata engine uses: ≥ 90 critical, ≥ 60 high, ≥ 30 medium, ≥ 10 low. */
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };
 
 /**
  * Which finding a detection name is. Names from local databases carry `.UNOFFICIAL`; the

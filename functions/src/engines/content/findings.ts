@@ -1,5 +1,5 @@
-import type { Severity } from '../../core/engine/types';
 import type { LureCategory, Tier } from './lexicon/types';
+import { severityFor } from '../../core/engine/findings';
 
 /** Every finding the content engine can raise, with the title analysts see. */
 export const CONTENT_FINDING_TITLES = {
@@ -129,10 +129,4 @@ export const SUPPORTING_FINDINGS: ReadonlySet<ContentFindingId> = new Set([
 
 export const SUPPORT_ONLY_CAP = 40;
 
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };

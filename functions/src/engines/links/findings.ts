@@ -1,5 +1,6 @@
-import type { EngineOutput, Severity } from '../../core/engine/types';
+import type { EngineOutput } from '../../core/engine/types';
 import { rankedFindings } from '../../core/engine/findings';
+import { severityFor } from '../../core/engine/findings';
 
 /** Every finding the links engine can raise, with the title analysts see. */
 export const LINK_FINDING_TITLES = {
@@ -20,13 +21,7 @@ export const LINK_FINDING_TITLES = {
 
 export type LinkFindingId = keyof typeof LINK_FINDING_TITLES;
 
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };
 
 /** Evidence strings stay short: long tracking URLs are cut in the middle of nothing useful. */
 export function clip(text: string, max = 160): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN_BRANDS, registrableOf } from '../../core/brands';
-import type { Engine } from '../../core/engine/types';
+import type { Engine, EngineContext, EngineOutput } from '../../core/engine/types';
+import type { ExtractedLink, ScanSubject } from '../../core/subject/types';
 import { parseEngineConfig } from '../../core/engine/config';
 import { emptyBlocklist, loadBlocklist } from './blocklist';
 import { LinkChecker } from './checks';
@@ -86,7 +87,32 @@ export const LINKS_ENGINE_VERSION = '1.0.0';
  */
 export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksConfig> {
   const config = parseEngineConfig(LinksConfigSchema, input, 'links');
-  const checker = new LinkChecker({
+  const checker = buildLinkChecker(config);
+
+  return {
+    name: 'links',
+    version: LINKS_ENGINE_VERSION,
+    defaultTimeoutMs: 2000,
+    config,
+    scan: (subject, context) => checker.scan(subject, context),
+  };
+}
+
+/**
+ * Judges links that another engine found where the parser cannot look (URLs decoded from QR
+ * codes, say) with exactly the links engine's rules. `subject` supplies the sender the rules
+ * compare against; its own links and attachments are ignored. Returns `links.*` findings.
+ */
+export type LinkAnalyser = (subject: ScanSubject, links: readonly ExtractedLink[], context: EngineContext) => EngineOutput;
+
+/** A LinkAnalyser built from a links config section (validated like the links engine's own). */
+export function createLinkAnalyser(input: LinksConfigInput = {}): LinkAnalyser {
+  const checker = buildLinkChecker(parseEngineConfig(LinksConfigSchema, input, 'links'));
+  return (subject, links, context) => checker.scan({ ...subject, links: [...links], attachments: [] }, context);
+}
+
+function buildLinkChecker(config: LinksConfig): LinkChecker {
+  return new LinkChecker({
     reference: buildReferenceData({
       shorteners: config.extraShorteners,
       clickTrackers: config.extraClickTrackers,
@@ -103,12 +129,4 @@ export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksCon
     iocMinScore: config.iocMinScore,
     maxIocs: config.maxIocs,
   });
-
-  return {
-    name: 'links',
-    version: LINKS_ENGINE_VERSION,
-    defaultTimeoutMs: 2000,
-    config,
-    scan: (subject, context) => checker.scan(subject, context),
-  };
 }

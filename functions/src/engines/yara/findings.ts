@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/engine/types';
+import { severityFor } from '../../core/engine/findings';
 
 /** Findings of the engine itself (rule findings are `yara.<rule identifier, lower case>`). */
 export const YARA_ENGINE_FINDING_TITLES = {
@@ -13,14 +14,7 @@ const SCORE_OF_SEVERITY: Readonly<Record<Severity, number>> = { info: 0, low: 20
 /** Score given to a rule that states neither. */
 export const DEFAULT_RULE_SCORE = 50;
 
-/** The scale every Strata engine uses: ≥ 90 critical, ≥ 60 high, ≥ 30 medium, ≥ 10 low. */
-export function severityFor(score: number): Severity {
-  if (score >= 90) return 'critical';
-  if (score >= 60) return 'high';
-  if (score >= 30) return 'medium';
-  if (score >= 10) return 'low';
-  return 'info';
-}
+export { severityFor };
 
 export interface RuleVerdict {
   id: string;
