@@ -22,6 +22,7 @@ describe('parsePolicy', () => {
       decisiveFindings: [
         { pattern: 'clamav.*', verdict: 'malicious', minSeverity: 'high' },
         { pattern: 'links.blocklisted', verdict: 'malicious' },
+        { pattern: 'qr.link.blocklisted', verdict: 'malicious' },
       ],
       consensus: [{ verdict: 'malicious', minEngines: 2, minEngineScore: 50 }],
       onEngineFailure: 'fail-open',

@@ -108,6 +108,7 @@ export const PolicySchema = z.strictObject({
   decisiveFindings: z.array(DecisiveRuleSchema).default((): DecisiveRule[] => [
     { pattern: 'clamav.*', verdict: 'malicious', minSeverity: 'high' },
     { pattern: 'links.blocklisted', verdict: 'malicious' },
+    { pattern: 'qr.link.blocklisted', verdict: 'malicious' },
   ]),
   /** Agreement required before the score alone may reach a verdict. */
   consensus: z
