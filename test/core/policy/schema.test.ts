@@ -23,6 +23,7 @@ describe('parsePolicy', () => {
         { pattern: 'clamav.*', verdict: 'malicious', minSeverity: 'high' },
         { pattern: 'links.blocklisted', verdict: 'malicious' },
         { pattern: 'qr.link.blocklisted', verdict: 'malicious' },
+        { pattern: 'attachments.vba_macro', verdict: 'malicious' },
       ],
       consensus: [{ verdict: 'malicious', minEngines: 2, minEngineScore: 50 }],
       onEngineFailure: 'fail-open',

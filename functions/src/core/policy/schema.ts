@@ -109,6 +109,7 @@ export const PolicySchema = z.strictObject({
     { pattern: 'clamav.*', verdict: 'malicious', minSeverity: 'high' },
     { pattern: 'links.blocklisted', verdict: 'malicious' },
     { pattern: 'qr.link.blocklisted', verdict: 'malicious' },
+    { pattern: 'attachments.vba_macro', verdict: 'malicious' },
   ]),
   /** Agreement required before the score alone may reach a verdict. */
   consensus: z
