@@ -68,7 +68,14 @@ export async function prepareScanner(
       wantsClamav && loaded.engines.clamav === undefined && !flags['no-clamd']
         ? await withPrivateClamd(loaded, flags['clamd-db'], note)
         : { config: loaded, release: async () => undefined };
-    const built = createEngines(engines, config.engines);
+    let built;
+    try {
+      built = createEngines(engines, config.engines);
+    } catch (error) {
+      // An unknown engine name or a bad engine config must not leave the private clamd running.
+      await release();
+      throw error;
+    }
     const engineNames = built.map((engine) => engine.name);
     const maxEngineTimeout = Math.max(...built.map((engine) => engine.defaultTimeoutMs));
     const parseBudget = config.limits.maxParseMillis ?? 10_000;
