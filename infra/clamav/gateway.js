@@ -36,10 +36,28 @@ function send(res, status, text) {
   res.end(`${text}\n`);
 }
 
-/** Answers before the (too large) body was read, then drops the connection once the answer is out. */
+/** Bytes of a refused body read and thrown away so the client sees the answer, not a reset. */
+const REFUSE_DRAIN_BYTES = 64 * 1024 * 1024;
+const REFUSE_DRAIN_MS = 5_000;
+
+/**
+ * Answers before the (too large) body was read. Dropping the connection at once would race the
+ * client, which is still sending: it would often see a reset instead of the 413. So the rest of
+ * the body is read and discarded, within a bound of bytes and time (past it, the connection is
+ * cut), and the connection stays open for the client's next request.
+ */
 function refuse(req, res, status, text) {
-  res.setHeader('connection', 'close');
-  res.once('finish', () => req.destroy());
+  // No "connection: close": the server would close the socket as soon as the answer is out,
+  // while the client is still writing, and the client would see EPIPE instead of the answer.
+  let drained = 0;
+  const timer = setTimeout(() => req.destroy(), REFUSE_DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk) => {
+    drained += chunk.length;
+    if (drained > REFUSE_DRAIN_BYTES) req.destroy();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
   send(res, status, text);
 }
 
