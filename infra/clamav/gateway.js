@@ -50,7 +50,7 @@ function refuse(req, res, status, text) {
   // No "connection: close": the server would close the socket as soon as the answer is out,
   // while the client is still writing, and the client would see EPIPE instead of the answer.
   let drained = 0;
-  const timer = setTimeout(() => req.destroy(), REFUSE_DRAIN_MS);
+  const timer = delay(() => req.destroy(), REFUSE_DRAIN_MS);
   timer.unref();
   req.on('data', (chunk) => {
     drained += chunk.length;
