@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { QR_SCORES } from '../../../functions/src/engines/qr';
 import { listPdfImages } from '../../../functions/src/engines/qr/pdf-images';
 import { runFilterChain, UnsupportedFilterError } from '../../../functions/src/engines/qr/pdf-filters';
-import { rc4 } from '../../../functions/src/engines/qr/pdf-decrypt';
+import { rc4 } from '../../../functions/src/core/documents/pdf-crypt';
 import { passwordCandidates } from '../../../functions/src/engines/qr/pdf-passwords';
 import { ascii85, attachment, finding, greyPixels, LONG_TEXT, packBits, PHISH_URL, pictureWithoutQr, pngPredicted, qrPng, scan, subjectWith } from './helpers';
 import { makeSubject } from '../../support/subject';

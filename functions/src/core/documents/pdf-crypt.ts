@@ -1,11 +1,13 @@
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNumber, PDFString, type PDFContext, type PDFObject } from 'pdf-lib';
 
 /**
  * Decryption of strings in PDFs protected by the Standard security handler (ISO 32000-1 7.6.3,
  * ISO 32000-2 7.6.4) when the user password is known: empty (the file opens without a prompt and
  * is encrypted only so that scanners cannot read its link targets) or given in the message
  * ("password: 123"), the usual trick to get a PDF past mail filters. With the file key derived
- * here, the URIs of link actions become readable again.
+ * here, the URIs of link actions (attachments engine) and the image streams holding QR codes (QR
+ * engine) become readable again.
  */
 
 export type StringCipher = 'rc4' | 'aes128' | 'aes256' | 'none';
@@ -15,7 +17,10 @@ export interface StandardEncryption {
   version: number;
   /** /R: handler revision (2-6). */
   revision: number;
-  /** Key length in bytes (/Length / 8; 5 for R2). */
+  /**
+   * File key length in bytes for revisions 2-4, clamped to 5-16 here. The reader of the encryption
+   * dictionary decides it: /Length / 8, and 5 for R2 as ISO 32000-1 Algorithm 2 says.
+   */
   keyLength: number;
   owner: Uint8Array;
   user: Uint8Array;
@@ -67,7 +72,7 @@ function legacyFileKey(encryption: StandardEncryption, password: Buffer): Buffer
   const parts: Uint8Array[] = [padded, encryption.owner.subarray(0, 32), int32le(encryption.permissions), encryption.fileId];
   if (encryption.revision >= 4 && !encryption.encryptMetadata) parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
   let key = md5(...parts);
-  const length = encryption.revision === 2 ? 5 : Math.min(16, Math.max(5, encryption.keyLength));
+  const length = Math.min(16, Math.max(5, encryption.keyLength));
   if (encryption.revision >= 3) for (let i = 0; i < 50; i++) key = md5(key.subarray(0, length));
   return key.subarray(0, length);
 }
@@ -129,14 +134,28 @@ export function userPasswordKey(encryption: StandardEncryption, password = ''): 
   }
 }
 
+/**
+ * The first password that opens the document: '' (no prompt) first, then `candidates` in order.
+ * Costs one key derivation per candidate, so the caller bounds how many it offers.
+ */
+export function findUserPassword(encryption: StandardEncryption, candidates: readonly string[]): { key: Buffer; password: string } | null {
+  for (const password of ['', ...candidates]) {
+    const key = userPasswordKey(encryption, password);
+    if (key) return { key, password };
+  }
+  return null;
+}
+
+/** Algorithm 1: the key of one indirect object's strings and streams (AES-256 uses the file key itself). */
+function objectKey(fileKey: Buffer, cipher: 'rc4' | 'aes128', objectNumber: number, generation: number): Buffer {
+  const suffix = Buffer.from([objectNumber & 0xff, (objectNumber >> 8) & 0xff, (objectNumber >> 16) & 0xff, generation & 0xff, (generation >> 8) & 0xff]);
+  return md5(fileKey, suffix, cipher === 'aes128' ? Buffer.from('sAlT', 'latin1') : Buffer.alloc(0)).subarray(0, Math.min(fileKey.length + 5, 16));
+}
+
 /** Decrypts one string of indirect object `objectNumber generation` (Algorithm 1, and AES-256 without per-object keys). */
 export function decryptString(fileKey: Buffer, cipher: StringCipher, objectNumber: number, generation: number, data: Uint8Array): Buffer {
   if (cipher === 'none') return Buffer.from(data);
-  let key = fileKey;
-  if (cipher !== 'aes256') {
-    const suffix = Buffer.from([objectNumber & 0xff, (objectNumber >> 8) & 0xff, (objectNumber >> 16) & 0xff, generation & 0xff, (generation >> 8) & 0xff]);
-    key = md5(fileKey, suffix, cipher === 'aes128' ? Buffer.from('sAlT', 'latin1') : Buffer.alloc(0)).subarray(0, Math.min(fileKey.length + 5, 16));
-  }
+  const key = cipher === 'aes256' ? fileKey : objectKey(fileKey, cipher, objectNumber, generation);
   if (cipher === 'rc4') return rc4(key, data);
   if (data.length < 32 || data.length % 16 !== 0) return Buffer.alloc(0);
   try {
@@ -145,4 +164,90 @@ export function decryptString(fileKey: Buffer, cipher: StringCipher, objectNumbe
   } catch {
     return Buffer.alloc(0);
   }
+}
+
+/** Decrypts one stream's or string's bytes, given the indirect object they belong to. */
+export type StreamDecryptor = (objectNumber: number, generation: number, bytes: Uint8Array) => Uint8Array;
+
+export interface Decryption {
+  decrypt: StreamDecryptor;
+  /** The user password that worked: '' for none. */
+  password: string;
+}
+
+/**
+ * Stream decryption for a pdf-lib document encrypted with RC4 (V1/V2, R2/R3) or AES-128 (V4/R4
+ * with an AESV2 or V2 stream crypt filter), with the empty user password or the first of
+ * `candidates` that opens it; null when none does or the scheme is not one of these (AES-256 is
+ * not decrypted here). The stream filter's cipher also serves the strings read alongside images.
+ * Each try costs 70 MD5/RC4 rounds over a few dozen bytes; the caller bounds the candidates.
+ */
+export function findDecryption(context: PDFContext, candidates: readonly string[]): Decryption | null {
+  const encrypt = context.lookup(context.trailerInfo.Encrypt);
+  if (!(encrypt instanceof PDFDict)) return null;
+  const get = (key: string): PDFObject | undefined => context.lookup(encrypt.get(PDFName.of(key)));
+  const filter = get('Filter');
+  const version = finiteOrNaN(get('V'));
+  const revision = finiteOrNaN(get('R'));
+  if (!(filter instanceof PDFName) || filter.decodeText() !== 'Standard' || ![1, 2, 4].includes(version) || ![2, 3, 4].includes(revision)) return null;
+
+  const method = version === 4 ? streamFilterMethod(get('CF'), get('StmF'), context) : 'V2';
+  if (method === null) return null;
+  const owner = stringBytes(get('O'));
+  const user = stringBytes(get('U'));
+  const permissions = finiteOrNaN(get('P'));
+  const ids = context.lookup(context.trailerInfo.ID);
+  const fileId = (ids instanceof PDFArray ? stringBytes(context.lookup(ids.get(0))) : null) ?? new Uint8Array(0);
+  if (owner === null || user === null || !Number.isFinite(permissions)) return null;
+  const cipher = method === 'AESV2' ? 'aes128' : 'rc4';
+  const encryption: StandardEncryption = {
+    version,
+    revision,
+    // This reader keeps /Length for R2 too (only V1 forces 5 bytes): files that open in the QR engine keep opening.
+    keyLength: version === 1 ? 5 : cipher === 'aes128' ? 16 : Math.min(16, Math.max(5, (finiteOrNaN(get('Length')) || 40) / 8)),
+    owner,
+    user,
+    userKey: new Uint8Array(0),
+    permissions,
+    fileId,
+    encryptMetadata: get('EncryptMetadata') !== PDFBool.False,
+    stringCipher: cipher,
+  };
+  const found = findUserPassword(encryption, candidates);
+  if (found === null) return null;
+  const { key, password } = found;
+  const decrypt: StreamDecryptor = (objectNumber, generation, bytes) =>
+    cipher === 'aes128' ? aes128Lenient(objectKey(key, cipher, objectNumber, generation), bytes) : rc4(objectKey(key, cipher, objectNumber, generation), bytes);
+  return { decrypt, password };
+}
+
+function finiteOrNaN(object: PDFObject | undefined): number {
+  return object instanceof PDFNumber ? object.asNumber() : Number.NaN;
+}
+
+function stringBytes(object: PDFObject | undefined): Uint8Array | null {
+  return object instanceof PDFString || object instanceof PDFHexString ? object.asBytes() : null;
+}
+
+/** The stream crypt filter's method for V4: AESV2 or V2 (RC4); null for anything else. */
+function streamFilterMethod(filters: PDFObject | undefined, streamFilter: PDFObject | undefined, context: PDFContext): 'AESV2' | 'V2' | null {
+  if (!(streamFilter instanceof PDFName) || !(filters instanceof PDFDict)) return null;
+  const filter = context.lookup(filters.get(streamFilter));
+  if (!(filter instanceof PDFDict)) return null;
+  const method = context.lookup(filter.get(PDFName.of('CFM')));
+  const name = method instanceof PDFName ? method.decodeText() : '';
+  return name === 'AESV2' || name === 'V2' ? name : null;
+}
+
+/**
+ * AES-128-CBC with the IV in the first 16 bytes. Unlike strings, a stream with bad padding keeps
+ * what decrypted: an image's samples are still worth a look.
+ */
+function aes128Lenient(key: Buffer, bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 32 || bytes.length % 16 !== 0) return new Uint8Array(0);
+  const decipher = createDecipheriv('aes-128-cbc', key, bytes.subarray(0, 16));
+  decipher.setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]);
+  const padding = plain[plain.length - 1] as number;
+  return padding >= 1 && padding <= 16 ? plain.subarray(0, plain.length - padding) : plain;
 }

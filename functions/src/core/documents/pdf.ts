@@ -12,7 +12,7 @@ import {
   PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { decryptString, type StandardEncryption, type StringCipher, userPasswordKey } from './pdf-crypt';
+import { decryptString, findUserPassword, type StandardEncryption, type StringCipher } from './pdf-crypt';
 
 /**
  * Facts about a PDF that matter for mail: active content (JavaScript, Launch, actions that run
@@ -187,7 +187,7 @@ function readEncryption(doc: PDFDocument, passwords: readonly string[]): { facts
   const encryption: StandardEncryption = {
     version,
     revision,
-    keyLength: Math.floor((numberOf(get('Length')) ?? 40) / 8),
+    keyLength: revision === 2 ? 5 : Math.floor((numberOf(get('Length')) ?? 40) / 8),
     owner: bytesOf(get('O')),
     user: bytesOf(get('U')),
     userKey: bytesOf(get('UE')),
@@ -197,13 +197,9 @@ function readEncryption(doc: PDFDocument, passwords: readonly string[]): { facts
     stringCipher: cipher,
   };
   if (filter !== 'Standard') return { facts: { filter, revision, cipher, emptyUserPassword: false, openedWithGivenPassword: false }, key: null };
-  const emptyKey = userPasswordKey(encryption, '');
-  if (emptyKey) return { facts: { filter, revision, cipher, emptyUserPassword: true, openedWithGivenPassword: false }, key: emptyKey };
-  for (const password of passwords.slice(0, MAX_PASSWORDS)) {
-    const key = userPasswordKey(encryption, password);
-    if (key) return { facts: { filter, revision, cipher, emptyUserPassword: false, openedWithGivenPassword: true }, key };
-  }
-  return { facts: { filter, revision, cipher, emptyUserPassword: false, openedWithGivenPassword: false }, key: null };
+  const found = findUserPassword(encryption, passwords.slice(0, MAX_PASSWORDS));
+  const emptyUserPassword = found?.password === '';
+  return { facts: { filter, revision, cipher, emptyUserPassword, openedWithGivenPassword: found !== null && !emptyUserPassword }, key: found?.key ?? null };
 }
 
 /** Walks every indirect object's direct dictionaries and arrays, recording what matters. */

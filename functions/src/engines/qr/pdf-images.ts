@@ -12,7 +12,7 @@ import {
   PDFString,
   type PDFObject,
 } from 'pdf-lib';
-import { findDecryption, type StreamDecryptor } from './pdf-decrypt';
+import { findDecryption, type StreamDecryptor } from '../../core/documents/pdf-crypt';
 import { runFilterChain, UnsupportedFilterError, type FilterStep } from './pdf-filters';
 
 /**
@@ -34,7 +34,7 @@ export type PdfImageData = { kind: 'jpeg'; bytes: Uint8Array } | { kind: 'grey';
 
 export interface PdfImageScan {
   images: PdfImageRef[];
-  /** True when the PDF is encrypted and no password tried opens it (see ./pdf-decrypt). */
+  /** True when the PDF is encrypted and no password tried opens it (see core/documents/pdf-crypt). */
   encrypted: boolean;
   /** The user password that opened an encrypted PDF ('' for none needed); null when not encrypted. */
   password: string | null;
