@@ -1,8 +1,5 @@
-import { archiveFormat, type ArchiveFormat } from '../../core/parse/archive';
-import { listGzip } from '../../core/parse/archive/gzip';
-import { listTar } from '../../core/parse/archive/tar';
-import type { ArchiveEntry, ArchiveListing } from '../../core/parse/archive/types';
-import { listZip } from '../../core/parse/archive/zip';
+import { archiveFormat, listArchive, type ArchiveFormat } from '../../core/parse/archive';
+import type { ArchiveEntry } from '../../core/parse/archive/types';
 import { encryptedZipEntries } from '../../core/documents/zip-crypto';
 import { asBuffer } from '../../core/parse/bytes';
 
@@ -50,16 +47,6 @@ export interface WalkedArchive {
   truncated: boolean;
 }
 
-function list(format: ArchiveFormat, buf: Buffer, label: string, maxEntries: number): ArchiveListing {
-  switch (format) {
-    case 'zip':
-      return listZip(buf, maxEntries);
-    case 'gzip':
-      return listGzip(buf, label);
-    case 'tar':
-      return listTar(buf, maxEntries);
-  }
-}
 
 function extract(entry: ArchiveEntry, budget: WalkBudget): { bytes: Buffer | null; unread: string | null } {
   if (entry.encrypted) return { bytes: null, unread: 'encrypted' };
@@ -95,7 +82,7 @@ export function walkArchive(bytes: Uint8Array, label: string, budget: WalkBudget
   const format = archiveFormat(bytes);
   if (!format) return null;
   if (budget.entriesLeft <= 0) return { format, members: [], truncated: true };
-  const listing = list(format, asBuffer(bytes), label, budget.entriesLeft);
+  const listing = listArchive(format, asBuffer(bytes), label, budget.entriesLeft);
   budget.entriesLeft -= listing.entries.length;
   let opener: ((path: string, cap: number) => Buffer | null) | null = null;
   if (format === 'zip' && passwords.length > 0 && listing.entries.some((entry) => entry.encrypted)) {

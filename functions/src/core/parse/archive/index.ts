@@ -39,7 +39,8 @@ export function archiveFormat(bytes: Uint8Array): ArchiveFormat | null {
   return null;
 }
 
-function list(format: ArchiveFormat, buf: Buffer, label: string, maxEntries: number): ArchiveListing {
+/** The entries of an archive of a known format, at most `maxEntries` (the attachments engine walks them too). */
+export function listArchive(format: ArchiveFormat, buf: Buffer, label: string, maxEntries: number): ArchiveListing {
   switch (format) {
     case 'zip':
       return listZip(buf, maxEntries);
@@ -104,7 +105,7 @@ export async function inspectArchive(bytes: Uint8Array, label: string, budget: A
     anomalies.add('limit.archive_entries', `${label}: the ${limits.maxArchiveEntries}-entry budget is used up; not listed`);
     return [];
   }
-  const listing = list(format, asBuffer(bytes), label, budget.entriesLeft);
+  const listing = listArchive(format, asBuffer(bytes), label, budget.entriesLeft);
   if (listing.corrupt) anomalies.add('archive.corrupt', `${label}: ${listing.corrupt}`);
   budget.entriesLeft -= listing.entries.length;
   if (listing.truncated) {
