@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { startEmulators, stopEmulators, type EmulatorSet } from '../dev/emulators';
+import { startClamd } from '../dev/clamd';
 import { AVAILABLE_ENGINES } from '../engines/registry';
 import { processPeakRssMiB, round } from './pipeline/figures';
 import { loadTemplates, planDeliveries, planWarmup } from './pipeline/mail-plan';
@@ -133,6 +134,14 @@ async function bench(argv: string[], shutdown: ShutdownStack, signals: SignalSta
   const db = new Firestore({ projectId: PROJECT_ID });
   shutdown.push('Firestore client', () => db.terminate());
   const emulatorPids = { firestore: emulators.firestore.pid, pubsub: emulators.pubsub.pid };
+  // The clamav engine needs a daemon: a private clamd with the repository's test signatures.
+  const usesClamav = options.engines.includes('clamav') || options.baselineEngine === 'clamav';
+  const clamd = usesClamav ? await startClamd({ runDir: join(logDir, 'clamd') }) : null;
+  if (clamd) {
+    shutdown.push('clamd', () => clamd.stop());
+    progress(`clamd on ${clamd.host}:${clamd.port} for the clamav engine`);
+  }
+  const engineConfigs = clamd ? { clamav: clamd.engineConfig } : {};
 
   const common = {
     plan,
@@ -151,6 +160,7 @@ async function bench(argv: string[], shutdown: ShutdownStack, signals: SignalSta
     firestoreLogFile: join(logDir, 'firestore-emulator.log'),
     shutdown,
     progress,
+    engineConfigs,
   };
   const runTag = Date.now().toString(36);
   const runs: RunFigures[] = [];

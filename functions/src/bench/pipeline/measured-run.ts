@@ -36,6 +36,7 @@ export interface RunOptions {
   label: string;
   runId: string;
   engines: readonly string[];
+  engineConfigs?: Record<string, unknown>;
   plan: DeliveryPlan;
   warmup: readonly PlannedDelivery[];
   mailboxes: readonly string[];
@@ -131,6 +132,7 @@ export async function measuredRun(options: RunOptions): Promise<RunFigures> {
     mailboxes: options.mailboxes,
     organisationDomains: options.organisationDomains,
     engines: options.engines,
+    engineConfigs: options.engineConfigs,
     concurrency: options.concurrency,
     logger,
     observeRepository: (call, args, result) => tracker.observe(call, args, result),

@@ -48,6 +48,8 @@ export interface WorldOptions {
   mailboxes: readonly string[];
   organisationDomains: readonly string[];
   engines: readonly string[];
+  /** Each engine's config section (the clamav engine's daemon address, say). */
+  engineConfigs?: Record<string, unknown>;
   /** Messages each subscription handles at once (the runtime's maxMessagesInFlight). */
   concurrency: number;
   logger: PipelineLogger;
@@ -68,6 +70,7 @@ export async function startWorld(options: WorldOptions): Promise<PipelineWorld> 
     topics,
     engines: [...options.engines],
     organisationDomains: [...options.organisationDomains],
+    engineConfigs: options.engineConfigs ?? {},
   });
   const engines = createEngines(config.engines, config.engineConfigs);
 
