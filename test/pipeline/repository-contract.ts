@@ -351,6 +351,16 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(await repo.listEngineResults(scan.scanId)).toEqual([first]);
     });
 
+    it("tells whether one engine's result is stored, for that scan only", async () => {
+      const scan = await createdScan();
+      const other = await createdScan();
+      expect(await repo.hasEngineResult(scan.scanId, 'links')).toBe(false);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { status: 'timeout', error: 'late' }), false);
+      expect(await repo.hasEngineResult(scan.scanId, 'links')).toBe(true);
+      expect(await repo.hasEngineResult(scan.scanId, 'auth')).toBe(false);
+      expect(await repo.hasEngineResult(other.scanId, 'links')).toBe(false);
+    });
+
     it('lists every engine of a scan, failed ones with their error, and none of another scan', async () => {
       const scan = await createdScan();
       const other = await createdScan();

@@ -223,6 +223,12 @@ export class FirestoreRepository implements ScanRepository {
     );
   }
 
+  async hasEngineResult(scanId: string, engine: string): Promise<boolean> {
+    assertDocumentKey('scan id', scanId);
+    assertDocumentKey('engine', engine);
+    return this.guard('hasEngineResult', { scanId, engine }, async () => (await this.engineResults(scanId).doc(engine).get()).exists);
+  }
+
   async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
     const key = engineCacheKey(engine, version, contentKey);
     return this.guard('getCachedEngineResult', { key }, async () => {

@@ -135,6 +135,12 @@ export class MemoryRepository implements ScanRepository {
     return this.storedEngineResults(scanId).map((stored) => stored.result);
   }
 
+  async hasEngineResult(scanId: string, engine: string): Promise<boolean> {
+    assertDocumentKey('scan id', scanId);
+    assertDocumentKey('engine', engine);
+    return this.engineResults.get(scanId)?.has(engine) ?? false;
+  }
+
   async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
     const cached = this.cache.get(engineCacheKey(engine, version, contentKey));
     return cached === undefined ? null : structuredClone(cached);

@@ -133,6 +133,8 @@ export interface ScanRepository {
   /** Writes one engine's result subdocument unless present. Returns whether it was written. */
   putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean>;
   listEngineResults(scanId: string): Promise<EngineResult[]>;
+  /** Whether one engine's result for the scan is stored: one document read, not the whole list. */
+  hasEngineResult(scanId: string, engine: string): Promise<boolean>;
   getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null>;
   putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void>;
 

@@ -56,8 +56,7 @@ export async function handleScanRequest(request: unknown, engineName: string, de
     return { status: 'scan-missing', scanId };
   }
   if (scan.decided) return { status: 'already-decided', scanId };
-  const reported = await repository.listEngineResults(scanId);
-  if (reported.some((result) => result.engine === engineName)) {
+  if (await repository.hasEngineResult(scanId, engineName)) {
     await publishCompletion(scanId, engineName, deps);
     return { status: 'already-reported', scanId };
   }
