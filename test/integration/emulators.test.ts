@@ -1,5 +1,10 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
+import { freePort, startEmulators, stopEmulators, type EmulatorSet } from '../../functions/src/dev/emulators';
 
 /** The harness itself: both emulators answer through the real client libraries. */
 describe('emulator harness', () => {
@@ -35,4 +40,32 @@ describe('emulator harness', () => {
     await subscription.close();
     await pubsub.close();
   });
+});
+
+describe('startEmulators', () => {
+  it('starts an emulator again on another port when its first port was taken before the JVM could bind it', async () => {
+    // A listener that holds the port and drops every connection, as another process would.
+    const blocker = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    const logDir = await mkdtemp(join(tmpdir(), 'strata-emulators-'));
+    let calls = 0;
+    const choosePort = async () => (++calls === 1 ? taken : freePort());
+    let set: EmulatorSet | undefined;
+    try {
+      set = await startEmulators({ projectId: 'demo-port-race', logDir, choosePort });
+      // The first attempt (one of the two emulators) got the taken port and was retried.
+      expect([set.firestore.port, set.pubsub.port]).not.toContain(taken);
+      expect(calls).toBe(3);
+      const log = [await readFile(join(logDir, 'firestore-emulator.log'), 'utf8'), await readFile(join(logDir, 'pubsub-emulator.log'), 'utf8')].join('\n');
+      expect(log).toMatch(/BindException|Address already in use/);
+      const db = new Firestore({ projectId: 'demo-port-race', host: `127.0.0.1:${set.firestore.port}`, ssl: false });
+      await db.collection('race').doc('a').set({ ok: true });
+      expect((await db.collection('race').doc('a').get()).data()).toEqual({ ok: true });
+      await db.terminate();
+    } finally {
+      if (set) stopEmulators(set);
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 120_000);
 });

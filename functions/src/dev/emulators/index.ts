@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readdirSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -83,39 +83,47 @@ async function waitReady(name: string, host: string, port: number, child: ChildP
   throw new EmulatorStartError(`${name} emulator not ready after ${timeoutMs} ms`, logFile);
 }
 
+/** Tries per emulator: a free port can be taken by another process before the JVM binds it. */
+const PORT_ATTEMPTS = 3;
+
 export async function startEmulators(options: {
   projectId: string;
   logDir: string;
   sdkRoot?: string;
   timeoutMs?: number;
+  /** Picks each attempt's port; a free loopback port by default (tests pass a taken one first). */
+  choosePort?: () => Promise<number>;
 }): Promise<EmulatorSet> {
   const host = '127.0.0.1';
   const jars = jarPaths(options.sdkRoot ?? DEFAULT_SDK_ROOT);
-  const [firestorePort, pubsubPort] = [await freePort(), await freePort()];
   const jvm = ['-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Duser.language=en'];
-  const firestoreLog = join(options.logDir, 'firestore-emulator.log');
-  const pubsubLog = join(options.logDir, 'pubsub-emulator.log');
-  const firestore = launch(
-    'firestore',
-    [...jvm, '-cp', jars.firestore, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${host}`, `--port=${firestorePort}`, `--project_id=${options.projectId}`],
-    firestoreLog,
-  );
-  const pubsub = launch('pubsub', [...jvm, '-jar', jars.pubsub, `--host=${host}`, `--port=${pubsubPort}`], pubsubLog);
   const timeoutMs = options.timeoutMs ?? 60_000;
-  try {
-    await Promise.all([
-      waitReady('firestore', host, firestorePort, firestore, firestoreLog, timeoutMs),
-      waitReady('pubsub', host, pubsubPort, pubsub, pubsubLog, timeoutMs),
-    ]);
-  } catch (error) {
-    stopProcessGroup(firestore.pid);
-    stopProcessGroup(pubsub.pid);
-    throw error;
+  const choosePort = options.choosePort ?? freePort;
+  const [firestore, pubsub] = await Promise.allSettled([
+    startOne(
+      'firestore',
+      (port) => [...jvm, '-cp', jars.firestore, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${host}`, `--port=${port}`, `--project_id=${options.projectId}`],
+      { host, logFile: join(options.logDir, 'firestore-emulator.log'), timeoutMs, choosePort },
+    ),
+    startOne('pubsub', (port) => [...jvm, '-jar', jars.pubsub, `--host=${host}`, `--port=${port}`], {
+      host,
+      logFile: join(options.logDir, 'pubsub-emulator.log'),
+      timeoutMs,
+      choosePort,
+    }),
+  ]);
+  if (firestore.status === 'rejected' || pubsub.status === 'rejected') {
+    // One started and the other did not: stop the one that runs, so nothing outlives the failure.
+    if (firestore.status === 'fulfilled') stopProcessGroup(firestore.value.pid);
+    if (pubsub.status === 'fulfilled') stopProcessGroup(pubsub.value.pid);
+    throw firestore.status === 'rejected' ? firestore.reason : (pubsub as PromiseRejectedResult).reason;
   }
+  const firestorePort = firestore.value.port;
+  const pubsubPort = pubsub.value.port;
   return {
     projectId: options.projectId,
-    firestore: { name: 'firestore', host, port: firestorePort, pid: firestore.pid as number },
-    pubsub: { name: 'pubsub', host, port: pubsubPort, pid: pubsub.pid as number },
+    firestore: { name: 'firestore', host, port: firestorePort, pid: firestore.value.pid },
+    pubsub: { name: 'pubsub', host, port: pubsubPort, pid: pubsub.value.pid },
     env: {
       FIRESTORE_EMULATOR_HOST: `${host}:${firestorePort}`,
       PUBSUB_EMULATOR_HOST: `${host}:${pubsubPort}`,
@@ -124,6 +132,39 @@ export async function startEmulators(options: {
       METADATA_SERVER_DETECTION: 'none',
     },
   };
+}
+
+/**
+ * Launches one emulator and waits until it answers. When it exits because its port was taken
+ * meanwhile (the JVM binds the port some seconds after we found it free), it is started again
+ * on another port, up to PORT_ATTEMPTS times; any other failure is thrown at once.
+ */
+async function startOne(
+  name: 'firestore' | 'pubsub',
+  argsFor: (port: number) => string[],
+  options: { host: string; logFile: string; timeoutMs: number; choosePort: () => Promise<number> },
+): Promise<{ port: number; pid: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await options.choosePort();
+    const logStart = existsSync(options.logFile) ? statSync(options.logFile).size : 0;
+    const child = launch(name, argsFor(port), options.logFile);
+    try {
+      await waitReady(name, options.host, port, child, options.logFile, options.timeoutMs);
+      return { port, pid: child.pid as number };
+    } catch (error) {
+      stopProcessGroup(child.pid);
+      if (attempt >= PORT_ATTEMPTS || !portTakenSince(options.logFile, logStart)) throw error;
+    }
+  }
+}
+
+/** Whether the log, from `offset` on, shows the JVM failing to bind its port. */
+function portTakenSince(logFile: string, offset: number): boolean {
+  try {
+    return /BindException|Address already in use/.test(readFileSync(logFile).subarray(offset).toString('utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export function stopProcessGroup(pid: number | undefined): void {
