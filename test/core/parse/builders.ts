@@ -30,8 +30,9 @@ export interface ZipEntrySpec {
   name: string;
   /** Uncompressed content; compressed with deflate unless `method` is 0. */
   data?: Buffer;
+  /** Deflate (8, the default) or stored (0); also the method written beside `compressed`. */
   method?: 0 | 8;
-  /** Compressed bytes to store as they are (for crafted streams); `data` is then ignored. */
+  /** Bytes to store as they are (crafted streams, encrypted data); `data` then only sets the CRC and size. */
   compressed?: Buffer;
   /** Overrides the uncompressed size written to the headers (to craft lying archives). */
   declaredSize?: number;
@@ -47,7 +48,7 @@ export function zip(entries: ZipEntrySpec[]): Buffer {
   let offset = 0;
   for (const spec of entries) {
     const data = spec.data ?? Buffer.alloc(0);
-    const method = spec.compressed ? 8 : (spec.method ?? 8);
+    const method = spec.method ?? 8;
     const compressed = spec.compressed ?? (method === 8 ? deflateRawSync(data) : data);
     const size = spec.declaredSize ?? data.length;
     const crc = spec.crc ?? crc32(data);
@@ -131,4 +132,39 @@ export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
   const millis = performance.now() - start;
   const rssGrowthMb = (process.memoryUsage().rss - before) / (1024 * 1024);
   return { value, millis, rssGrowthMb };
+}
+
+export interface AttachedFile {
+  filename: string;
+  type: string;
+  content: Buffer;
+}
+
+/** A multipart/mixed message with a text body and base64 attachments, as a mail client sends it. */
+export function messageWithAttachments(text: string, files: readonly AttachedFile[], from = 'sender@outside.example'): Buffer {
+  const boundary = 'b0undary';
+  const parts = [
+    entity([['Content-Type', 'text/plain; charset=utf-8']], text),
+    ...files.map((file) =>
+      entity(
+        [
+          ['Content-Type', `${file.type}; name="${file.filename}"`],
+          ['Content-Disposition', `attachment; filename="${file.filename}"`],
+          ['Content-Transfer-Encoding', 'base64'],
+        ],
+        base64Lines(file.content),
+      ),
+    ),
+  ];
+  const raw = entity(
+    [
+      ['From', `Sender <${from}>`],
+      ['To', 'bob@example.org'],
+      ['Subject', 'Documents'],
+      ['MIME-Version', '1.0'],
+      ['Content-Type', `multipart/mixed; boundary="${boundary}"`],
+    ],
+    multipartBody(boundary, parts),
+  );
+  return Buffer.from(raw, 'utf8');
 }

@@ -1,37 +1,8 @@
 import { buildScanSubject } from '../../../functions/src/core/parse';
 import { encryptedPdf, linkAnnotation, ooxml, relationships, simplePdf } from '../documents/fixtures';
-import { base64Lines, entity, multipartBody } from './builders';
+import { messageWithAttachments as message } from './builders';
 
 /** Links found in PDF, Office and calendar attachments join subject.links with source 'attachment'. */
-
-function message(text: string, files: { filename: string; type: string; content: Buffer }[]): Buffer {
-  const parts = [
-    entity([['Content-Type', 'text/plain; charset=utf-8']], text),
-    ...files.map((file) =>
-      entity(
-        [
-          ['Content-Type', `${file.type}; name="${file.filename}"`],
-          ['Content-Disposition', `attachment; filename="${file.filename}"`],
-          ['Content-Transfer-Encoding', 'base64'],
-        ],
-        base64Lines(file.content),
-      ),
-    ),
-  ];
-  return Buffer.from(
-    entity(
-      [
-        ['From', 'a@example.com'],
-        ['To', 'b@example.org'],
-        ['Subject', 'files'],
-        ['MIME-Version', '1.0'],
-        ['Content-Type', 'multipart/mixed; boundary="xyz"'],
-      ],
-      multipartBody('xyz', parts),
-    ),
-    'utf8',
-  );
-}
 
 describe('links from document attachments', () => {
   it('adds PDF link targets, OOXML external hyperlinks and iCalendar URLs, with the file name as origin', async () => {

@@ -4,7 +4,7 @@ import { buildScanSubject } from '../../../functions/src/core/parse';
 import { detectType } from '../../../functions/src/core/parse/detect-type';
 import type { AttachmentInfo, ScanSubject } from '../../../functions/src/core/subject/types';
 import { createAttachmentsEngine, type AttachmentsConfigInput } from '../../../functions/src/engines/attachments';
-import { base64Lines, entity, multipartBody } from '../../core/parse/builders';
+import { messageWithAttachments, type AttachedFile } from '../../core/parse/builders';
 import { address, makeSubject } from '../../support/subject';
 
 export function context(organisationDomains: string[] = [], signal = new AbortController().signal): EngineContext {
@@ -51,32 +51,8 @@ export function ids(output: EngineOutput): string[] {
 }
 
 /** A full message with a text body and attachments, run through the real parser. */
-export async function parsedMessage(text: string, files: { filename: string; type: string; content: Buffer }[], from = 'sender@outside.example'): Promise<ScanSubject> {
-  const boundary = 'b0undary';
-  const parts = [
-    entity([['Content-Type', 'text/plain; charset=utf-8']], text),
-    ...files.map((file) =>
-      entity(
-        [
-          ['Content-Type', `${file.type}; name="${file.filename}"`],
-          ['Content-Disposition', `attachment; filename="${file.filename}"`],
-          ['Content-Transfer-Encoding', 'base64'],
-        ],
-        base64Lines(file.content),
-      ),
-    ),
-  ];
-  const raw = entity(
-    [
-      ['From', `Sender <${from}>`],
-      ['To', 'bob@example.org'],
-      ['Subject', 'Documents'],
-      ['MIME-Version', '1.0'],
-      ['Content-Type', `multipart/mixed; boundary="${boundary}"`],
-    ],
-    multipartBody(boundary, parts),
-  );
-  return buildScanSubject(Buffer.from(raw, 'utf8'));
+export async function parsedMessage(text: string, files: AttachedFile[], from = 'sender@outside.example'): Promise<ScanSubject> {
+  return buildScanSubject(messageWithAttachments(text, files, from));
 }
 
 export { address };

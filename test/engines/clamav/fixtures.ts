@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { zip as buildZip } from '../../core/parse/builders';
 
 /**
  * Test inputs built at run time. The EICAR string is assembled from reversed text so that no
@@ -30,47 +30,21 @@ export interface ZipEntry {
   encrypted?: boolean;
 }
 
-/** A minimal stored (uncompressed) zip writer for synthetic attachments. */
+/** A stored (uncompressed) zip for synthetic attachments, written by the parser tests' zip builder. */
 export function zip(entries: readonly ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const data = entry.encrypted ? Buffer.concat([Buffer.alloc(12, 0x5a), Buffer.from(entry.data.map((byte) => byte ^ 0xa5))]) : entry.data;
-    const flags = entry.encrypted ? 1 : 0;
-    const crc = crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return buildZip(
+    entries.map((entry) =>
+      entry.encrypted
+        ? {
+            name: entry.name,
+            data: entry.data,
+            method: 0 as const,
+            compressed: Buffer.concat([Buffer.alloc(12, 0x5a), Buffer.from(entry.data.map((byte) => byte ^ 0xa5))]),
+            flags: 1,
+          }
+        : { name: entry.name, data: entry.data, method: 0 as const },
+    ),
+  );
 }
 
 /** A multipart message with one base64 attachment, as a mail client would send it. */
