@@ -52,6 +52,36 @@ describe('handleEngineCompletion', () => {
     ]);
   });
 
+  it('skips a completion that names outstanding engines without reading the store', async () => {
+    const harness = new Harness();
+    const { scanId } = await deliverAndIngest(harness, 'SUSPICIOUS offer');
+    const [request] = harness.bus.take(harness.config.topics.scanRequests);
+    await handleScanRequest(request, 'alpha', { ...harness.deps, engines: harness.engines });
+    const [completion] = harness.bus.take(harness.config.topics.engineCompletions) as EngineCompletion[];
+    const getScan = jest.spyOn(harness.repository, 'getScan');
+    const decideOnce = jest.spyOn(harness.repository, 'decideOnce');
+
+    expect(await handleEngineCompletion(completion, harness.deps)).toEqual({ status: 'waiting', scanId, missing: ['beta'] });
+    expect(getScan).not.toHaveBeenCalled();
+    expect(decideOnce).not.toHaveBeenCalled();
+
+    await handleScanRequest(request, 'beta', { ...harness.deps, engines: harness.engines });
+    const [last] = harness.bus.take(harness.config.topics.engineCompletions) as EngineCompletion[];
+    expect(await handleEngineCompletion(last, harness.deps)).toMatchObject({ status: 'decided', decision: { verdict: 'suspicious' } });
+  });
+
+  it('a completion that claims the set is complete still waits when a result is missing', async () => {
+    const harness = new Harness();
+    const { scanId } = await deliverAndIngest(harness, 'SUSPICIOUS offer');
+    const [request] = harness.bus.take(harness.config.topics.scanRequests);
+    await handleScanRequest(request, 'alpha', { ...harness.deps, engines: harness.engines });
+
+    const outcome = await handleEngineCompletion({ scanId, engine: 'alpha', outstanding: [] }, harness.deps);
+
+    expect(outcome).toEqual({ status: 'waiting', scanId, missing: ['beta'] });
+    expect((await harness.repository.getScan(scanId))?.decided).toBe(false);
+  });
+
   it('decides once under duplicate and concurrent completions: one action, one audit entry', async () => {
     const harness = new Harness();
     const { scanId } = await deliverAndIngest(harness, 'MALWARE inside');
@@ -174,6 +204,10 @@ describe('handleEngineCompletion', () => {
   it('drops invalid completions and completions of unknown scans', async () => {
     const harness = new Harness();
     expect(await handleEngineCompletion({ engine: 'alpha' }, harness.deps)).toMatchObject({ status: 'invalid' });
+    expect(await handleEngineCompletion({ scanId: 'f'.repeat(32), engine: 'alpha', outstanding: 'beta' }, harness.deps)).toMatchObject({
+      status: 'invalid',
+      problems: [expect.stringMatching(/^outstanding: /)],
+    });
     expect(await handleEngineCompletion({ scanId: 'f'.repeat(32), engine: 'alpha' }, harness.deps)).toMatchObject({ status: 'scan-missing' });
   });
 

@@ -361,6 +361,18 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(await repo.hasEngineResult(other.scanId, 'links')).toBe(false);
     });
 
+    it('lists the names of the engines that reported on a scan, and none of another scan', async () => {
+      const scan = await createdScan();
+      const other = await createdScan();
+      expect(await repo.listReportedEngines(scan.scanId)).toEqual([]);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 10 }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('auth', { status: 'timeout', error: 'late' }), true);
+      await repo.putEngineResult(other.scanId, engineResult('qr'), false);
+
+      expect((await repo.listReportedEngines(scan.scanId)).sort()).toEqual(['auth', 'links']);
+      expect(await repo.listReportedEngines(other.scanId)).toEqual(['qr']);
+    });
+
     it('lists every engine of a scan, failed ones with their error, and none of another scan', async () => {
       const scan = await createdScan();
       const other = await createdScan();

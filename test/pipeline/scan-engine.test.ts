@@ -23,7 +23,37 @@ describe('handleScanRequest', () => {
     expect(outcome).toMatchObject({ status: 'reported', cached: false, written: true, result: { engine: 'alpha', status: 'ok', score: 60 } });
     const stored = harness.repository.storedEngineResults(request?.scanId as string);
     expect(stored.map((entry) => [entry.result.engine, entry.result.status, entry.cached])).toEqual([['alpha', 'ok', false]]);
-    expect(harness.bus.on(harness.config.topics.engineCompletions) as EngineCompletion[]).toEqual([{ scanId: request?.scanId, engine: 'alpha' }]);
+    expect(harness.bus.on(harness.config.topics.engineCompletions) as EngineCompletion[]).toEqual([
+      { scanId: request?.scanId, engine: 'alpha', outstanding: ['beta'] },
+    ]);
+  });
+
+  it("names the engines still outstanding after its own write: empty only in the last engine's completion", async () => {
+    const harness = new Harness();
+    const [request] = await dispatched(harness);
+    const engineDeps = { ...harness.deps, engines: harness.engines };
+
+    await handleScanRequest(request, 'beta', engineDeps);
+    await handleScanRequest(request, 'alpha', engineDeps);
+    await handleScanRequest(request, 'beta', engineDeps); // a redelivery lists again
+
+    expect(harness.bus.on(harness.config.topics.engineCompletions) as EngineCompletion[]).toEqual([
+      { scanId: request?.scanId, engine: 'beta', outstanding: ['alpha'] },
+      { scanId: request?.scanId, engine: 'alpha', outstanding: [] },
+      { scanId: request?.scanId, engine: 'beta', outstanding: [] },
+    ]);
+  });
+
+  it('concurrent engines: at least one completion finds the set complete', async () => {
+    const harness = new Harness();
+    const [request] = await dispatched(harness);
+    const engineDeps = { ...harness.deps, engines: harness.engines };
+
+    await Promise.all(['alpha', 'beta'].map((engine) => handleScanRequest(request, engine, engineDeps)));
+
+    const completions = harness.bus.on(harness.config.topics.engineCompletions) as EngineCompletion[];
+    expect(completions).toHaveLength(2);
+    expect(completions.some((completion) => completion.outstanding?.length === 0)).toBe(true);
   });
 
   it('reuses a cached result for the same content in another mailbox without running the engine', async () => {

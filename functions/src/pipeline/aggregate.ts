@@ -36,7 +36,10 @@ export async function handleEngineCompletion(completion: unknown, deps: Aggregat
     logger.warn('dropping an invalid engine completion', errorFields(validated.error));
     return { status: 'invalid', problems: validated.error.problems };
   }
-  const { scanId } = validated.value;
+  const { scanId, outstanding } = validated.value;
+  // The engine listed results after writing its own and found some missing: a later engine's
+  // completion will find the scan complete, so this one needs no read (EngineCompletion.outstanding).
+  if (outstanding !== undefined && outstanding.length > 0) return { status: 'waiting', scanId, missing: outstanding };
   const scan = await repository.getScan(scanId);
   if (scan === null) {
     logger.warn('completion for a scan that does not exist; ignored', { scanId, engine: validated.value.engine });
@@ -52,15 +55,18 @@ export async function handleEngineCompletion(completion: unknown, deps: Aggregat
     return { status: 'already-decided', scanId };
   }
 
-  const missing = missingEngines(scan, await repository.listEngineResults(scanId));
-  if (missing.length > 0) return { status: 'waiting', scanId, missing };
-
+  // decideOnce reads the results itself and declines while any is missing (a completion without
+  // `outstanding`, or one whose engine saw the set complete before a concurrent decider stored it).
+  let missing: string[] = [];
   const decided = await repository.decideOnce(
     scanId,
-    (current, results) => (missingEngines(current, results).length === 0 ? decide(results, policyForScan(config.policy, current.expectedEngines)) : null),
+    (current, results) => {
+      missing = missingEngines(current, results);
+      return missing.length === 0 ? decide(results, policyForScan(config.policy, current.expectedEngines)) : null;
+    },
     now,
   );
-  if (decided === null) return { status: 'already-decided', scanId };
+  if (decided === null) return missing.length > 0 ? { status: 'waiting', scanId, missing } : { status: 'already-decided', scanId };
   const { decision } = decided;
   logger.info('scan decided', {
     scanId,

@@ -229,6 +229,14 @@ export class FirestoreRepository implements ScanRepository {
     return this.guard('hasEngineResult', { scanId, engine }, async () => (await this.engineResults(scanId).doc(engine).get()).exists);
   }
 
+  async listReportedEngines(scanId: string): Promise<string[]> {
+    assertDocumentKey('scan id', scanId);
+    // select() with no field: the emulator and Firestore return document names only.
+    return this.guard('listReportedEngines', { scanId }, async () =>
+      (await this.engineResults(scanId).select().get()).docs.map((doc) => doc.id),
+    );
+  }
+
   async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
     const key = engineCacheKey(engine, version, contentKey);
     return this.guard('getCachedEngineResult', { key }, async () => {

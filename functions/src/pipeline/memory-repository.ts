@@ -141,6 +141,11 @@ export class MemoryRepository implements ScanRepository {
     return this.engineResults.get(scanId)?.has(engine) ?? false;
   }
 
+  async listReportedEngines(scanId: string): Promise<string[]> {
+    assertDocumentKey('scan id', scanId);
+    return [...(this.engineResults.get(scanId)?.keys() ?? [])];
+  }
+
   async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
     const cached = this.cache.get(engineCacheKey(engine, version, contentKey));
     return cached === undefined ? null : structuredClone(cached);

@@ -37,6 +37,14 @@ export interface ScanRequest {
 export interface EngineCompletion {
   scanId: string;
   engine: string;
+  /**
+   * The expected engines that had no stored result when this engine listed them, right after
+   * writing its own. Only a completion whose list is empty can find the scan complete, so the
+   * aggregator skips every other one without a read. Results are written before they are listed
+   * and Firestore queries are strongly consistent, so the last-written result's completion always
+   * sees every result and carries an empty list. Absent on older notices: the aggregator then checks.
+   */
+  outstanding?: string[];
 }
 
 /** Published by the sweeper, one per mailbox, so renewal fans out and fits the time limit. */

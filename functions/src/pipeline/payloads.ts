@@ -35,7 +35,7 @@ const ScanRequestSchema = z.object({
   receivedAt: z.number().finite(),
 });
 
-const EngineCompletionSchema = z.object({ scanId: Hex(32), engine: Name });
+const EngineCompletionSchema = z.object({ scanId: Hex(32), engine: Name, outstanding: z.array(Name).max(100).optional() });
 const WatchRenewalRequestSchema = z.object({ mailbox: Mailbox });
 
 /** A notification with its mailbox lower-cased and its history id as a decimal string. */

@@ -135,6 +135,8 @@ export interface ScanRepository {
   listEngineResults(scanId: string): Promise<EngineResult[]>;
   /** Whether one engine's result for the scan is stored: one document read, not the whole list. */
   hasEngineResult(scanId: string, engine: string): Promise<boolean>;
+  /** The engines with a stored result for the scan: names only (a projected query, no result bodies). */
+  listReportedEngines(scanId: string): Promise<string[]>;
   getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null>;
   putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void>;
 

@@ -24,7 +24,7 @@ export type EngineOutcome =
 /**
  * Runs one engine on one scan request (each engine function receives every request) and
  * reports: the engine result is written under the scan (create-if-absent) and an
- * EngineCompletion is published for the aggregator.
+ * EngineCompletion is published for the aggregator, naming the engines still outstanding.
  *
  * - Cache: results are reused by (engine, cache version, contentKey), where the cache version
  *   is the engine's version plus a fingerprint of its configuration and the organisation's
@@ -57,14 +57,14 @@ export async function handleScanRequest(request: unknown, engineName: string, de
   }
   if (scan.decided) return { status: 'already-decided', scanId };
   if (await repository.hasEngineResult(scanId, engineName)) {
-    await publishCompletion(scanId, engineName, deps);
+    await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
     return { status: 'already-reported', scanId };
   }
 
   const started = clockOf(deps)();
   const { result, cached } = await produceResult(scanRequest, engineName, deps);
   const written = await repository.putEngineResult(scanId, result, cached);
-  await publishCompletion(scanId, engineName, deps);
+  await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
   logger.info('engine reported', {
     scanId,
     mailbox: scanRequest.mailbox,
@@ -134,8 +134,15 @@ export function engineCacheVersion(engine: Pick<Engine, 'version' | 'config'>, o
   return `${engine.version}+${fingerprint}`;
 }
 
-async function publishCompletion(scanId: string, engine: string, deps: EngineDeps): Promise<void> {
-  const completion: EngineCompletion = { scanId, engine };
+/**
+ * Publishes this engine's completion with the engines still outstanding, listed after this
+ * engine's result was written (see EngineCompletion.outstanding): one names-only query here
+ * spares the aggregator a scan read and a full result list on every completion but the last.
+ */
+async function publishCompletion(expectedEngines: readonly string[], scanId: string, engine: string, deps: EngineDeps): Promise<void> {
+  const reported = new Set(await deps.repository.listReportedEngines(scanId));
+  const outstanding = expectedEngines.filter((expected) => !reported.has(expected));
+  const completion: EngineCompletion = { scanId, engine, outstanding };
   await deps.bus.publish(deps.config.topics.engineCompletions, completion, { scanId, engine });
 }
 
