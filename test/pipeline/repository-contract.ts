@@ -351,26 +351,30 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(await repo.listEngineResults(scan.scanId)).toEqual([first]);
     });
 
-    it("tells whether one engine's result is stored, for that scan only", async () => {
+    it("reads a scan with whether one engine's result is stored, for that scan only", async () => {
       const scan = await createdScan();
       const other = await createdScan();
-      expect(await repo.hasEngineResult(scan.scanId, 'links')).toBe(false);
+      expect(await repo.getScanForEngine(scan.scanId, 'links')).toEqual({ scan: await repo.getScan(scan.scanId), reported: false });
       await repo.putEngineResult(scan.scanId, engineResult('links', { status: 'timeout', error: 'late' }), false);
-      expect(await repo.hasEngineResult(scan.scanId, 'links')).toBe(true);
-      expect(await repo.hasEngineResult(scan.scanId, 'auth')).toBe(false);
-      expect(await repo.hasEngineResult(other.scanId, 'links')).toBe(false);
+      expect(await repo.getScanForEngine(scan.scanId, 'links')).toMatchObject({ scan: { scanId: scan.scanId }, reported: true });
+      expect((await repo.getScanForEngine(scan.scanId, 'auth')).reported).toBe(false);
+      expect((await repo.getScanForEngine(other.scanId, 'links')).reported).toBe(false);
+      expect(await repo.getScanForEngine('e'.repeat(32), 'links')).toEqual({ scan: null, reported: false });
     });
 
-    it('lists the names of the engines that reported on a scan, and none of another scan', async () => {
+    it('tells which of the named engines reported on a scan, failed ones included, and none of another scan', async () => {
       const scan = await createdScan();
       const other = await createdScan();
-      expect(await repo.listReportedEngines(scan.scanId)).toEqual([]);
+      const engines = ['auth', 'links', 'qr', 'yara'];
+      expect(await repo.reportedEngines(scan.scanId, engines)).toEqual([]);
       await repo.putEngineResult(scan.scanId, engineResult('links', { score: 10 }), false);
       await repo.putEngineResult(scan.scanId, engineResult('auth', { status: 'timeout', error: 'late' }), true);
+      await repo.putEngineResult(scan.scanId, engineResult('content'), false);
       await repo.putEngineResult(other.scanId, engineResult('qr'), false);
 
-      expect((await repo.listReportedEngines(scan.scanId)).sort()).toEqual(['auth', 'links']);
-      expect(await repo.listReportedEngines(other.scanId)).toEqual(['qr']);
+      expect((await repo.reportedEngines(scan.scanId, engines)).sort()).toEqual(['auth', 'links']);
+      expect(await repo.reportedEngines(other.scanId, engines)).toEqual(['qr']);
+      expect(await repo.reportedEngines(scan.scanId, [])).toEqual([]);
     });
 
     it('lists every engine of a scan, failed ones with their error, and none of another scan', async () => {
@@ -527,8 +531,23 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(stored?.iocSha256).toEqual([]);
     });
 
+    it('decides on the expected engines only: a stray result of another engine is not read', async () => {
+      const scan = await createdScan({ expectedEngines: ['links'] });
+      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 5 }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('stray', { score: 90 }), false);
+      let seen: string[] = [];
+
+      await repo.decideOnce(scan.scanId, (_scan, results) => {
+        seen = results.map((result) => result.engine);
+        return decisionOf();
+      }, clock());
+
+      expect(seen).toEqual(['links']);
+      expect(Object.keys((await repo.getScan(scan.scanId))?.engines ?? {})).toEqual(['links']);
+    });
+
     it('bounds each IOC list and drops indicators too long to hunt for', async () => {
-      const scan = await createdScan();
+      const scan = await createdScan({ expectedEngines: ['links', 'attachments'] });
       const urls = Array.from({ length: MAX_IOCS_PER_KIND + 20 }, (_, index) => `https://host${index}.example.com/`);
       const hashes = ['f'.repeat(64), 'e'.repeat(64)];
       await repo.putEngineResult(

@@ -223,17 +223,26 @@ export class FirestoreRepository implements ScanRepository {
     );
   }
 
-  async hasEngineResult(scanId: string, engine: string): Promise<boolean> {
+  async getScanForEngine(scanId: string, engine: string): Promise<{ scan: ScanRecord | null; reported: boolean }> {
     assertDocumentKey('scan id', scanId);
     assertDocumentKey('engine', engine);
-    return this.guard('hasEngineResult', { scanId, engine }, async () => (await this.engineResults(scanId).doc(engine).get()).exists);
+    return this.guard('getScanForEngine', { scanId, engine }, async () => {
+      // One batched read of both documents instead of two round trips.
+      const [scan, result] = await this.db.getAll(this.scans.doc(scanId), this.engineResults(scanId).doc(engine));
+      return { scan: scan?.exists ? scanFromDoc(scan) : null, reported: result?.exists === true };
+    });
   }
 
-  async listReportedEngines(scanId: string): Promise<string[]> {
+
+  async reportedEngines(scanId: string, engines: readonly string[]): Promise<string[]> {
     assertDocumentKey('scan id', scanId);
-    // select() with no field: the emulator and Firestore return document names only.
-    return this.guard('listReportedEngines', { scanId }, async () =>
-      (await this.engineResults(scanId).select().get()).docs.map((doc) => doc.id),
+    for (const engine of engines) assertDocumentKey('engine', engine);
+    if (engines.length === 0) return [];
+    // One batched get of the named documents with an empty field mask (existence only): on the
+    // emulator a collection query cost about 24 ms here against about 5 ms for a document get.
+    const refs = engines.map((engine) => this.engineResults(scanId).doc(engine));
+    return this.guard('reportedEngines', { scanId }, async () =>
+      (await this.db.getAll(...refs, { fieldMask: [] })).filter((snapshot) => snapshot.exists).map((snapshot) => snapshot.id),
     );
   }
 
@@ -287,8 +296,9 @@ export class FirestoreRepository implements ScanRepository {
           if (!snapshot.exists || !snapshot.updateTime) throw new ScanNotFoundError(scanId, 'decideOnce');
           const scan = scanFromDoc(snapshot);
           if (scan.decided) return null;
-          const engines = await scanRef.collection(COLLECTIONS.scanEngines).get();
-          const results = engines.docs.map(engineResultFromDoc);
+          // The expected engines' documents by name, in one batched get: a collection query
+          // costs several times a document read on the emulator.
+          const results = await this.expectedEngineResults(scanId, scan.expectedEngines);
           const decision = callDecide(scan, results);
           if (decision === null) return null;
           const fields = decisionFields(scan, results, decision, now);
@@ -303,6 +313,12 @@ export class FirestoreRepository implements ScanRepository {
       },
       (error) => decideErrors.has(error),
     );
+  }
+
+  private async expectedEngineResults(scanId: string, engines: readonly string[]): Promise<EngineResult[]> {
+    if (engines.length === 0) return [];
+    const snapshots = await this.db.getAll(...engines.map((engine) => this.engineResults(scanId).doc(engine)));
+    return snapshots.filter((snapshot) => snapshot.exists).map(engineResultFromDoc);
   }
 
   async recordActionOutcome(scanId: string, outcome: { status: ActionStatus; error?: string }): Promise<void> {

@@ -135,15 +135,18 @@ export class MemoryRepository implements ScanRepository {
     return this.storedEngineResults(scanId).map((stored) => stored.result);
   }
 
-  async hasEngineResult(scanId: string, engine: string): Promise<boolean> {
-    assertDocumentKey('scan id', scanId);
+  async getScanForEngine(scanId: string, engine: string): Promise<{ scan: ScanRecord | null; reported: boolean }> {
     assertDocumentKey('engine', engine);
-    return this.engineResults.get(scanId)?.has(engine) ?? false;
+    const scan = await this.getScan(scanId);
+    return { scan, reported: this.engineResults.get(scanId)?.has(engine) ?? false };
   }
 
-  async listReportedEngines(scanId: string): Promise<string[]> {
+
+  async reportedEngines(scanId: string, engines: readonly string[]): Promise<string[]> {
     assertDocumentKey('scan id', scanId);
-    return [...(this.engineResults.get(scanId)?.keys() ?? [])];
+    for (const engine of engines) assertDocumentKey('engine', engine);
+    const stored = this.engineResults.get(scanId);
+    return engines.filter((engine) => stored?.has(engine) ?? false);
   }
 
   async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
@@ -165,7 +168,8 @@ export class MemoryRepository implements ScanRepository {
       const scan = await this.getScan(scanId);
       if (scan === null) throw new ScanNotFoundError(scanId, 'decideOnce');
       if (scan.decided) return null;
-      const results = await this.listEngineResults(scanId);
+      const expected = new Set(scan.expectedEngines);
+      const results = (await this.listEngineResults(scanId)).filter((result) => expected.has(result.engine));
       // The reads above and the write below are separated by an await, as they are against a
       // real store; only the per-scan serialisation keeps two callers from both deciding.
       await yieldToOtherCallers();

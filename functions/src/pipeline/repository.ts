@@ -133,15 +133,18 @@ export interface ScanRepository {
   /** Writes one engine's result subdocument unless present. Returns whether it was written. */
   putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean>;
   listEngineResults(scanId: string): Promise<EngineResult[]>;
-  /** Whether one engine's result for the scan is stored: one document read, not the whole list. */
-  hasEngineResult(scanId: string, engine: string): Promise<boolean>;
-  /** The engines with a stored result for the scan: names only (a projected query, no result bodies). */
-  listReportedEngines(scanId: string): Promise<string[]>;
+  /**
+   * The scan (null when absent) and whether `engine` already stored its result on it, in one
+   * read: what an engine function needs before it runs.
+   */
+  getScanForEngine(scanId: string, engine: string): Promise<{ scan: ScanRecord | null; reported: boolean }>;
+  /** Which of `engines` have a stored result for the scan: existence only, no result bodies. */
+  reportedEngines(scanId: string, engines: readonly string[]): Promise<string[]>;
   getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null>;
   putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void>;
 
   /**
-   * Decides exactly once: inside a transaction, reads the scan and its engine results; if the
+   * Decides exactly once: reads the scan and the results of its expected engines; if the
    * scan is not decided yet, calls `decide` and, when it returns a decision, stores it with
    * decided=true and actionStatus pending (or skipped for action none). Returns the stored
    * decision when this call decided, null when the scan was already decided or `decide` declined.

@@ -50,13 +50,13 @@ export async function handleScanRequest(request: unknown, engineName: string, de
     logger.info('scan request does not name this engine; ignored', { scanId, engine: engineName });
     return { status: 'not-expected', scanId };
   }
-  const scan = await repository.getScan(scanId);
+  const { scan, reported } = await repository.getScanForEngine(scanId, engineName);
   if (scan === null) {
     logger.warn('scan request for a scan that does not exist; ignored', { scanId, engine: engineName });
     return { status: 'scan-missing', scanId };
   }
   if (scan.decided) return { status: 'already-decided', scanId };
-  if (await repository.hasEngineResult(scanId, engineName)) {
+  if (reported) {
     await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
     return { status: 'already-reported', scanId };
   }
@@ -140,7 +140,7 @@ export function engineCacheVersion(engine: Pick<Engine, 'version' | 'config'>, o
  * spares the aggregator a scan read and a full result list on every completion but the last.
  */
 async function publishCompletion(expectedEngines: readonly string[], scanId: string, engine: string, deps: EngineDeps): Promise<void> {
-  const reported = new Set(await deps.repository.listReportedEngines(scanId));
+  const reported = new Set(await deps.repository.reportedEngines(scanId, expectedEngines));
   const outstanding = expectedEngines.filter((expected) => !reported.has(expected));
   const completion: EngineCompletion = { scanId, engine, outstanding };
   await deps.bus.publish(deps.config.topics.engineCompletions, completion, { scanId, engine });
