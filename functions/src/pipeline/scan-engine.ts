@@ -50,7 +50,13 @@ export async function handleScanRequest(request: unknown, engineName: string, de
     logger.info('scan request does not name this engine; ignored', { scanId, engine: engineName });
     return { status: 'not-expected', scanId };
   }
-  const { scan, reported } = await repository.getScanForEngine(scanId, engineName);
+  const engine = deps.engines.find((candidate) => candidate.name === engineName);
+  // The cache lookup runs alongside the scan read: both are on the path of every scan request,
+  // and a lookup wasted on a scan that turns out decided or reported is rare.
+  const [{ scan, reported }, cacheHit] = await Promise.all([
+    repository.getScanForEngine(scanId, engineName),
+    engine === undefined ? null : cachedResult(scanRequest, engine, deps),
+  ]);
   if (scan === null) {
     logger.warn('scan request for a scan that does not exist; ignored', { scanId, engine: engineName });
     return { status: 'scan-missing', scanId };
@@ -62,7 +68,7 @@ export async function handleScanRequest(request: unknown, engineName: string, de
   }
 
   const started = clockOf(deps)();
-  const { result, cached } = await produceResult(scanRequest, engineName, deps);
+  const { result, cached } = cacheHit !== null ? { result: cacheHit, cached: true } : await produceResult(scanRequest, engineName, engine, deps);
   const written = await repository.putEngineResult(scanId, result, cached);
   await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
   logger.info('engine reported', {
@@ -79,22 +85,27 @@ export async function handleScanRequest(request: unknown, engineName: string, de
   return { status: 'reported', scanId, result, cached, written };
 }
 
+/** A cached 'ok' result of this engine version and configuration for the same content, or null. */
+async function cachedResult(request: ScanRequest, engine: Engine, deps: EngineDeps): Promise<EngineResult | null> {
+  const cacheVersion = engineCacheVersion(engine, deps.config.organisationDomains);
+  if (cacheVersion === null) return null;
+  const hit = await deps.repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey);
+  return hit !== null && hit.status === 'ok' ? { ...hit, engine: engine.name } : null;
+}
+
+/** Runs the engine on the stored subject (no cache hit) and caches an 'ok' result. */
 async function produceResult(
   request: ScanRequest,
   engineName: string,
+  engine: Engine | undefined,
   deps: EngineDeps,
-): Promise<{ result: EngineResult; cached: boolean }> {
+): Promise<{ result: EngineResult; cached: false }> {
   const { repository, config, logger, blobs } = deps;
-  const engine = deps.engines.find((candidate) => candidate.name === engineName);
   if (engine === undefined) {
     logger.error('engine is not available in this process', { scanId: request.scanId, engine: engineName });
     return { result: failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function'), cached: false };
   }
   const cacheVersion = engineCacheVersion(engine, config.organisationDomains);
-  if (cacheVersion !== null) {
-    const hit = await repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey);
-    if (hit !== null && hit.status === 'ok') return { result: { ...hit, engine: engine.name }, cached: true };
-  }
 
   let subject: ScanSubject;
   try {

@@ -137,18 +137,25 @@ export class FirestoreChunkedBlobStore implements BlobStore {
   async get(key: string): Promise<Buffer | null> {
     assertBlobKey(key, this.name);
     return withAccessErrors(this.name, 'get', key, async () => {
-      const manifestSnapshot = await this.manifestRef(key).get();
-      if (!manifestSnapshot.exists) return null;
+      // The manifest and the first chunk in one batched read (one snapshot), so a blob of one
+      // chunk, the usual subject, costs one round trip. The manifest is written after the chunks,
+      // so a snapshot that has it has them too.
+      const [manifestSnapshot, firstChunk] = await this.db.getAll(this.manifestRef(key), this.chunkRef(key, 0));
+      if (!manifestSnapshot?.exists) return null;
       const manifest = this.parseManifest(key, manifestSnapshot);
       const parts: Buffer[] = [];
       // Read in the same groups as written, so one response never carries more than a commit did.
       for (const batch of planChunkBatches(manifest.size, manifest.chunkSize)) {
-        const refs = Array.from({ length: batch.chunkCount }, (_, offset) => this.chunkRef(key, batch.firstChunk + offset));
-        const snapshots = await this.db.getAll(...refs);
+        // Chunk 0 was read with the manifest; it is the first batch's first chunk.
+        const alreadyRead = batch.firstChunk === 0 ? [firstChunk] : [];
+        const refs = Array.from({ length: batch.chunkCount - alreadyRead.length }, (_, offset) =>
+          this.chunkRef(key, batch.firstChunk + alreadyRead.length + offset),
+        );
+        const snapshots = [...alreadyRead, ...(refs.length > 0 ? await this.db.getAll(...refs) : [])];
         for (const [offset, snapshot] of snapshots.entries()) {
           const index = batch.firstChunk + offset;
-          const data: unknown = snapshot.get('data');
-          if (!snapshot.exists || !Buffer.isBuffer(data)) {
+          const data: unknown = snapshot?.get('data');
+          if (!snapshot?.exists || !Buffer.isBuffer(data)) {
             // A delete running alongside removes the manifest before the chunks: that is absence, not corruption.
             if (!(await this.manifestRef(key).get()).exists) return null;
             throw new BlobIntegrityError(this.name, key, `chunk ${index} of ${manifest.chunks} is missing or not bytes`, { chunk: index });
