@@ -68,8 +68,14 @@ export async function handleScanRequest(request: unknown, engineName: string, de
   }
 
   const started = clockOf(deps)();
-  const { result, cached } = cacheHit !== null ? { result: cacheHit, cached: true } : await produceResult(scanRequest, engineName, engine, deps);
-  const written = await repository.putEngineResult(scanId, result, cached);
+  const { result, cached, cacheAs } =
+    cacheHit !== null ? { result: cacheHit, cached: true, cacheAs: null } : await produceResult(scanRequest, engineName, engine, deps);
+  // The result and its cache entry are written at once: two independent documents, and the
+  // completion should not wait for the cache.
+  const [written] = await Promise.all([
+    repository.putEngineResult(scanId, result, cached),
+    cacheAs === null ? undefined : repository.putCachedEngineResult(cacheAs.engine, cacheAs.version, scanRequest.contentKey, result),
+  ]);
   await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
   logger.info('engine reported', {
     scanId,
@@ -99,11 +105,11 @@ async function produceResult(
   engineName: string,
   engine: Engine | undefined,
   deps: EngineDeps,
-): Promise<{ result: EngineResult; cached: false }> {
-  const { repository, config, logger, blobs } = deps;
+): Promise<{ result: EngineResult; cached: false; cacheAs: { engine: string; version: string } | null }> {
+  const { config, logger, blobs } = deps;
   if (engine === undefined) {
     logger.error('engine is not available in this process', { scanId: request.scanId, engine: engineName });
-    return { result: failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function'), cached: false };
+    return { result: failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function'), cached: false, cacheAs: null };
   }
   const cacheVersion = engineCacheVersion(engine, config.organisationDomains);
 
@@ -113,17 +119,16 @@ async function produceResult(
   } catch (error) {
     if (!isSubjectUnavailable(error)) throw error;
     logger.error('subject unavailable; the engine result is an error', { scanId: request.scanId, engine: engine.name, ...errorFields(error) });
-    return { result: failedResult(engine.name, engine.version, 'error', describeError(error)), cached: false };
+    return { result: failedResult(engine.name, engine.version, 'error', describeError(error)), cached: false, cacheAs: null };
   }
   const timeoutMs = config.engineTimeoutsMs[engine.name];
   const [result] = await runEngines(subject, [{ engine, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }], {
     organisationDomains: config.organisationDomains,
   });
   const engineResult = result as EngineResult;
-  if (engineResult.status === 'ok' && cacheVersion !== null) {
-    await repository.putCachedEngineResult(engine.name, cacheVersion, request.contentKey, engineResult);
-  }
-  return { result: engineResult, cached: false };
+  // Only 'ok' results are cached: a failure is never replayed onto another message.
+  const cacheAs = engineResult.status === 'ok' && cacheVersion !== null ? { engine: engine.name, version: cacheVersion } : null;
+  return { result: engineResult, cached: false, cacheAs };
 }
 
 /**
