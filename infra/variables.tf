@@ -175,5 +175,5 @@ variable "blob_bucket_force_destroy" {
 variable "ttl_fields" {
   description = "Firestore TTL policies: collection group => timestamp field. Firestore allows one TTL field per collection group. firestore.indexes.json must declare the same overrides ({collectionGroup, fieldPath, ttl: true, indexes: []}), or `firebase deploy --only firestore` will see them as extra."
   type        = map(string)
-  default     = { scans = "expireAt", fetchClaims = "expireAt" }
+  default     = { scans = "expireAt", fetchClaims = "expireAt", engines = "expireAt", engineCache = "expireAt" }
 }

@@ -92,7 +92,7 @@ describe('FirestoreRepository (emulator)', () => {
       expect(created.expireAt).toBeInstanceOf(Timestamp);
       expect((created.createdAt as Timestamp).toDate()).toEqual(clock());
 
-      await repository.putEngineResult(scan.scanId, links, true);
+      await repository.putEngineResult(scan.scanId, links, { cached: true, expireAt: scan.expireAt });
       await repository.decideOnce(
         scan.scanId,
         () => ({
@@ -121,19 +121,29 @@ describe('FirestoreRepository (emulator)', () => {
       const prefix = uniquePrefix();
       const repository = new FirestoreRepository(db, prefix, { clock });
       await repository.createScan(scan);
-      await repository.putEngineResult(scan.scanId, links, true);
+      await repository.putEngineResult(scan.scanId, links, { cached: true, expireAt: scan.expireAt });
 
       const stored = (await db.doc(`${prefix}scans/${scan.scanId}/engines/links`).get()).data();
-      expect(stored).toEqual({ ...links, cached: true, writtenAt: Timestamp.fromDate(clock()) });
+      expect(stored).toEqual({ ...links, cached: true, writtenAt: Timestamp.fromDate(clock()), expireAt: Timestamp.fromDate(scan.expireAt) });
     });
 
-    it('keys the engine cache as {engine}__{version}__{contentKey}', async () => {
+    it('keys the engine cache as {engine}__{version}__{contentKey}, with its TTL field', async () => {
       const prefix = uniquePrefix();
       const repository = new FirestoreRepository(db, prefix, { clock });
-      await repository.putCachedEngineResult('links', '2.1.0', scan.contentKey, links);
+      const expireAt = new Date(clock().getTime() + 3_600_000);
+      await repository.putCachedEngineResult('links', '2.1.0', scan.contentKey, links, expireAt);
 
       const stored = await db.doc(`${prefix}engineCache/links__2.1.0__${scan.contentKey}`).get();
       expect(stored.get('score')).toBe(40);
+      expect(stored.get('expireAt')).toEqual(Timestamp.fromDate(expireAt));
+    });
+
+    it('treats a cache entry written without expireAt (before entries expired) as absent', async () => {
+      const prefix = uniquePrefix();
+      const repository = new FirestoreRepository(db, prefix, { clock });
+      await db.doc(`${prefix}engineCache/links__2.1.0__${scan.contentKey}`).set({ ...links, writtenAt: Timestamp.fromDate(clock()) });
+
+      expect(await repository.getCachedEngineResult('links', '2.1.0', scan.contentKey, clock())).toBeNull();
     });
 
     it('stores mailbox dates as Timestamps and merges label ids in place', async () => {

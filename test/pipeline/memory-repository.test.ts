@@ -35,7 +35,7 @@ describe('MemoryRepository', () => {
       await repository.putEngineResult(
         scan.scanId,
         { engine: 'links', version: '1', status: 'ok', score: 5, findings: [], iocs: { urls: [], domains: [], sha256: [], senders: [] }, elapsedMs: 3 },
-        true,
+        { cached: true, expireAt: scan.expireAt },
       );
 
       const [stored] = repository.allScans();
@@ -44,7 +44,7 @@ describe('MemoryRepository', () => {
       expect(repository.allScans()[0]?.subject).toBe('Hello');
 
       expect(repository.storedEngineResults(scan.scanId)).toEqual([
-        { result: expect.objectContaining({ engine: 'links', score: 5 }), cached: true, writtenAt },
+        { result: expect.objectContaining({ engine: 'links', score: 5 }), cached: true, writtenAt, expireAt: scan.expireAt },
       ]);
     });
 

@@ -9,7 +9,7 @@ import {
   type NewScan,
   type ScanRepository,
 } from '../../functions/src/pipeline/repository';
-import { MAX_IOCS_PER_KIND } from '../../functions/src/pipeline/repository-records';
+import { MAX_IOCS_PER_KIND, STORED_RESULT_LIMITS } from '../../functions/src/pipeline/repository-records';
 
 /**
  * The behaviour every ScanRepository must have, registered once per implementation: the
@@ -345,17 +345,40 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
         iocs: { urls: ['http://192.0.2.7/'], domains: [], sha256: [], senders: [] },
       });
 
-      expect(await repo.putEngineResult(scan.scanId, first, false)).toBe(true);
-      expect(await repo.putEngineResult(scan.scanId, engineResult('links', { score: 99 }), false)).toBe(false);
+      expect(await repo.putEngineResult(scan.scanId, first, { cached: false, expireAt: scan.expireAt })).toBe(true);
+      expect(await repo.putEngineResult(scan.scanId, engineResult('links', { score: 99 }), { cached: false, expireAt: scan.expireAt })).toBe(false);
 
       expect(await repo.listEngineResults(scan.scanId)).toEqual([first]);
+    });
+
+    it('stores a hostile-sized result bounded (over a megabyte as returned), keeping score and status', async () => {
+      const scan = await createdScan();
+      const huge = engineResult('links', {
+        score: 90,
+        findings: Array.from({ length: 5_000 }, (_, index) =>
+          ({ ...finding(`links.hostile_${index}`, 90), title: 't'.repeat(1_000), evidence: Array.from({ length: 50 }, () => 'e'.repeat(10_000)) })),
+        iocs: { urls: ['https://x.example/' + 'a'.repeat(3_000_000), ...Array.from({ length: 5_000 }, (_, i) => `https://h${i}.example/`)], domains: [], sha256: [], senders: [] },
+        error: 'x'.repeat(100_000),
+      });
+
+      expect(await repo.putEngineResult(scan.scanId, huge, { cached: false, expireAt: scan.expireAt })).toBe(true);
+
+      const [stored] = await repo.listEngineResults(scan.scanId);
+      expect(stored).toMatchObject({ engine: 'links', score: 90, status: 'ok' });
+      expect(stored?.findings).toHaveLength(STORED_RESULT_LIMITS.findings);
+      expect(stored?.findings[0]?.id).toBe('links.hostile_0');
+      expect(stored?.findings[0]?.evidence).toHaveLength(STORED_RESULT_LIMITS.evidencePerFinding);
+      expect(stored?.findings[0]?.evidence[0]?.length).toBe(STORED_RESULT_LIMITS.evidenceChars);
+      expect(stored?.iocs.urls).toHaveLength(STORED_RESULT_LIMITS.iocsPerKind);
+      expect(stored?.iocs.urls[0]).toBe('https://h0.example/');
+      expect(stored?.error?.length).toBe(2_000);
     });
 
     it("reads a scan with whether one engine's result is stored, for that scan only", async () => {
       const scan = await createdScan();
       const other = await createdScan();
       expect(await repo.getScanForEngine(scan.scanId, 'links')).toEqual({ scan: await repo.getScan(scan.scanId), reported: false });
-      await repo.putEngineResult(scan.scanId, engineResult('links', { status: 'timeout', error: 'late' }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { status: 'timeout', error: 'late' }), { cached: false, expireAt: scan.expireAt });
       expect(await repo.getScanForEngine(scan.scanId, 'links')).toMatchObject({ scan: { scanId: scan.scanId }, reported: true });
       expect((await repo.getScanForEngine(scan.scanId, 'auth')).reported).toBe(false);
       expect((await repo.getScanForEngine(other.scanId, 'links')).reported).toBe(false);
@@ -367,10 +390,10 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       const other = await createdScan();
       const engines = ['auth', 'links', 'qr', 'yara'];
       expect(await repo.reportedEngines(scan.scanId, engines)).toEqual([]);
-      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 10 }), false);
-      await repo.putEngineResult(scan.scanId, engineResult('auth', { status: 'timeout', error: 'late' }), true);
-      await repo.putEngineResult(scan.scanId, engineResult('content'), false);
-      await repo.putEngineResult(other.scanId, engineResult('qr'), false);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 10 }), { cached: false, expireAt: scan.expireAt });
+      await repo.putEngineResult(scan.scanId, engineResult('auth', { status: 'timeout', error: 'late' }), { cached: true, expireAt: scan.expireAt });
+      await repo.putEngineResult(scan.scanId, engineResult('content'), { cached: false, expireAt: scan.expireAt });
+      await repo.putEngineResult(other.scanId, engineResult('qr'), { cached: false, expireAt: other.expireAt });
 
       expect((await repo.reportedEngines(scan.scanId, engines)).sort()).toEqual(['auth', 'links']);
       expect(await repo.reportedEngines(other.scanId, engines)).toEqual(['qr']);
@@ -383,10 +406,10 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       const failed = engineResult('clamav', { status: 'unavailable', error: 'clamd not reachable' });
       const links = engineResult('links', { score: 10 });
       const auth = engineResult('auth', { score: 20 });
-      await repo.putEngineResult(scan.scanId, links, false);
-      await repo.putEngineResult(scan.scanId, failed, false);
-      await repo.putEngineResult(scan.scanId, auth, true);
-      await repo.putEngineResult(other.scanId, engineResult('links', { score: 70 }), false);
+      await repo.putEngineResult(scan.scanId, links, { cached: false, expireAt: scan.expireAt });
+      await repo.putEngineResult(scan.scanId, failed, { cached: false, expireAt: scan.expireAt });
+      await repo.putEngineResult(scan.scanId, auth, { cached: true, expireAt: scan.expireAt });
+      await repo.putEngineResult(other.scanId, engineResult('links', { score: 70 }), { cached: false, expireAt: other.expireAt });
 
       const listed = await repo.listEngineResults(scan.scanId);
       expect([...listed].sort((a, b) => a.engine.localeCompare(b.engine))).toEqual([auth, failed, links]);
@@ -395,18 +418,28 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
     it('round-trips the engine cache by engine, version and content key', async () => {
       const result = engineResult('auth', { score: 35, findings: [finding('auth.dmarc_fail', 35)] });
       const contentKey = 'b'.repeat(64);
+      const expireAt = new Date(T0 + 3_600_000);
 
-      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey)).toBeNull();
-      await repo.putCachedEngineResult('auth', '1.0.0', contentKey, result);
+      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey, clock())).toBeNull();
+      await repo.putCachedEngineResult('auth', '1.0.0', contentKey, result, expireAt);
 
-      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey)).toEqual(result);
-      expect(await repo.getCachedEngineResult('auth', '1.1.0', contentKey)).toBeNull();
-      expect(await repo.getCachedEngineResult('links', '1.0.0', contentKey)).toBeNull();
-      expect(await repo.getCachedEngineResult('auth', '1.0.0', 'c'.repeat(64))).toBeNull();
+      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey, clock())).toEqual(result);
+      expect(await repo.getCachedEngineResult('auth', '1.1.0', contentKey, clock())).toBeNull();
+      expect(await repo.getCachedEngineResult('links', '1.0.0', contentKey, clock())).toBeNull();
+      expect(await repo.getCachedEngineResult('auth', '1.0.0', 'c'.repeat(64), clock())).toBeNull();
 
       const rerun = { ...result, score: 36 };
-      await repo.putCachedEngineResult('auth', '1.0.0', contentKey, rerun);
-      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey)).toEqual(rerun);
+      await repo.putCachedEngineResult('auth', '1.0.0', contentKey, rerun, expireAt);
+      expect(await repo.getCachedEngineResult('auth', '1.0.0', contentKey, clock())).toEqual(rerun);
+    });
+
+    it('serves a cached result only until its expiry, even before TTL deletes it', async () => {
+      const result = engineResult('clamav', { score: 0 });
+      const contentKey = 'd'.repeat(64);
+      await repo.putCachedEngineResult('clamav', '1.0.0', contentKey, result, new Date(T0 + 60_000));
+
+      expect(await repo.getCachedEngineResult('clamav', '1.0.0', contentKey, new Date(T0 + 59_999))).toEqual(result);
+      expect(await repo.getCachedEngineResult('clamav', '1.0.0', contentKey, new Date(T0 + 60_000))).toBeNull();
     });
   });
 
@@ -414,7 +447,7 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
     it('decides, passes the scan and its results to decide, and then never again', async () => {
       const scan = await createdScan();
       const links = engineResult('links', { score: 55, findings: [finding('links.ip_literal', 55)] });
-      await repo.putEngineResult(scan.scanId, links, false);
+      await repo.putEngineResult(scan.scanId, links, { cached: false, expireAt: scan.expireAt });
       const seen: { scanId: string; decided: boolean; engines: string[] }[] = [];
       const decision = decisionOf();
 
@@ -450,7 +483,7 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
 
     it(`lets exactly one of ${harness.concurrentDeciders} concurrent callers decide`, async () => {
       const scan = await createdScan();
-      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 55 }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 55 }), { cached: false, expireAt: scan.expireAt });
       const verdicts = ['clean', 'suspicious', 'malicious'] as const;
 
       const outcomes = await Promise.all(
@@ -489,7 +522,7 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
         iocs: { urls: ['https://evil.example.com/pay'], domains: ['evil.example.com', 'example.net'], sha256: [], senders: [] },
       });
       const clamav = engineResult('clamav', { status: 'timeout', error: 'no answer in 20000 ms' });
-      for (const result of [links, auth, clamav]) await repo.putEngineResult(scan.scanId, result, false);
+      for (const result of [links, auth, clamav]) await repo.putEngineResult(scan.scanId, result, { cached: false, expireAt: scan.expireAt });
       const policy = parsePolicy({ version: 'contract-2026-03', expectedEngines: ['auth', 'links', 'clamav'] });
 
       const outcome = await repo.decideOnce(scan.scanId, (_scan, results) => decide(results, policy), new Date(T0 + 2500));
@@ -533,8 +566,8 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
 
     it('decides on the expected engines only: a stray result of another engine is not read', async () => {
       const scan = await createdScan({ expectedEngines: ['links'] });
-      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 5 }), false);
-      await repo.putEngineResult(scan.scanId, engineResult('stray', { score: 90 }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('links', { score: 5 }), { cached: false, expireAt: scan.expireAt });
+      await repo.putEngineResult(scan.scanId, engineResult('stray', { score: 90 }), { cached: false, expireAt: scan.expireAt });
       let seen: string[] = [];
 
       await repo.decideOnce(scan.scanId, (_scan, results) => {
@@ -553,9 +586,9 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       await repo.putEngineResult(
         scan.scanId,
         engineResult('links', { iocs: { urls: [`https://long.example.com/${'x'.repeat(5000)}`, ...urls], domains: [], sha256: [], senders: [] } }),
-        false,
+        { cached: false, expireAt: scan.expireAt },
       );
-      await repo.putEngineResult(scan.scanId, engineResult('attachments', { iocs: { urls: [], domains: [], sha256: hashes, senders: [] } }), false);
+      await repo.putEngineResult(scan.scanId, engineResult('attachments', { iocs: { urls: [], domains: [], sha256: hashes, senders: [] } }), { cached: false, expireAt: scan.expireAt });
 
       await repo.decideOnce(scan.scanId, () => decisionOf(), clock());
 

@@ -70,6 +70,21 @@ describe('handleScanRequest', () => {
     expect(harness.repository.storedEngineResults(forBob?.scanId as string)[0]?.cached).toBe(true);
   });
 
+  it('stamps the result with the scan expiry and runs the engine again once the cached result expired', async () => {
+    const harness = new Harness();
+    const [forAlice, forBob] = await dispatched(harness, { subject: 'Campaign' }, [ALICE, BOB]);
+    const alpha = harness.engines[0] as ReturnType<typeof testEngine>;
+
+    await handleScanRequest(forAlice, 'alpha', { ...harness.deps, engines: harness.engines });
+    harness.advance(harness.config.engineCacheTtlMs);
+    const second = await handleScanRequest(forBob, 'alpha', { ...harness.deps, engines: harness.engines });
+
+    expect(alpha.calls).toBe(2);
+    expect(second).toMatchObject({ status: 'reported', cached: false });
+    const scan = await harness.repository.getScan(forAlice?.scanId as string);
+    expect(harness.repository.storedEngineResults(forAlice?.scanId as string)[0]?.expireAt).toEqual(scan?.expireAt);
+  });
+
   it('never caches a failure, and records the failed engine as failed', async () => {
     let crash = true;
     const flaky = testEngine('alpha', () => {

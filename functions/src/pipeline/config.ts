@@ -96,6 +96,13 @@ export const PipelineConfigSchema = z
     maxActionAttempts: z.number().int().min(1).max(50).default(5),
     /** Scan documents expire (Firestore TTL on expireAt) this many days after creation. */
     retentionDays: z.number().int().min(1).max(3_650).default(30),
+    /**
+     * An engine's cached result on one content is reused this long (reads ignore older entries;
+     * Firestore TTL on engineCache.expireAt deletes them). Long enough to absorb a campaign
+     * landing in many mailboxes, short enough that new ClamAV signatures, YARA rules and
+     * blocklists reach content seen before: a file clean today may be known bad tomorrow.
+     */
+    engineCacheTtlMs: Milliseconds.min(MINUTE).max(30 * DAY).default(6 * HOUR),
     /** A mailbox with no notification and no sync for this long is polled (notifications may be dropped). */
     quietMailboxMs: Milliseconds.default(30 * MINUTE),
     /** A watch expiring within this is renewed; 6 days renews a 7-day watch daily, as Google advises. */

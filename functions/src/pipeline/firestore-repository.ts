@@ -200,11 +200,11 @@ export class FirestoreRepository implements ScanRepository {
     });
   }
 
-  async putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean> {
+  async putEngineResult(scanId: string, result: EngineResult, { cached, expireAt }: { cached: boolean; expireAt: Date }): Promise<boolean> {
     assertDocumentKey('scan id', scanId);
     assertDocumentKey('engine', result.engine);
     const ref = this.engineResults(scanId).doc(result.engine);
-    const data = toStored({ ...engineResultRecord(result), cached, writtenAt: this.clock() });
+    const data = toStored({ ...engineResultRecord(result), cached, writtenAt: this.clock(), expireAt });
     return this.guard('putEngineResult', { scanId, engine: result.engine }, async () => {
       try {
         await ref.create(data);
@@ -246,17 +246,21 @@ export class FirestoreRepository implements ScanRepository {
     );
   }
 
-  async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
+  async getCachedEngineResult(engine: string, version: string, contentKey: string, now: Date): Promise<EngineResult | null> {
     const key = engineCacheKey(engine, version, contentKey);
     return this.guard('getCachedEngineResult', { key }, async () => {
       const snapshot = await this.engineCache.doc(key).get();
-      return snapshot.exists ? engineResultFromDoc(snapshot) : null;
+      if (!snapshot.exists) return null;
+      const expireAt: unknown = snapshot.get('expireAt');
+      // An entry without expireAt was written before entries expired: treat it as expired.
+      if (!(expireAt instanceof Timestamp) || expireAt.toMillis() <= now.getTime()) return null;
+      return engineResultFromDoc(snapshot);
     });
   }
 
-  async putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void> {
+  async putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult, expireAt: Date): Promise<void> {
     const key = engineCacheKey(engine, version, contentKey);
-    const data = toStored({ ...engineResultRecord(result), writtenAt: this.clock() });
+    const data = toStored({ ...engineResultRecord(result), writtenAt: this.clock(), expireAt });
     await this.guard('putCachedEngineResult', { key }, () => this.engineCache.doc(key).set(data));
   }
 

@@ -32,6 +32,7 @@ export interface StoredEngineResult {
   result: EngineResult;
   cached: boolean;
   writtenAt: Date;
+  expireAt: Date;
 }
 
 export interface MemoryRepositoryOptions {
@@ -50,7 +51,7 @@ export class MemoryRepository implements ScanRepository {
   private readonly mailboxes = new Map<string, MailboxState>();
   private readonly scans = new Map<string, ScanRecord>();
   private readonly engineResults = new Map<string, Map<string, StoredEngineResult>>();
-  private readonly cache = new Map<string, EngineResult>();
+  private readonly cache = new Map<string, { result: EngineResult; expireAt: Date }>();
   private readonly audit: AuditEntry[] = [];
   private readonly fetchClaims = new Map<string, FetchClaimRecord>();
   private readonly decisions = new KeyedSerialiser();
@@ -119,14 +120,14 @@ export class MemoryRepository implements ScanRepository {
     return scan === undefined ? null : structuredClone(scan);
   }
 
-  async putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean> {
+  async putEngineResult(scanId: string, result: EngineResult, { cached, expireAt }: { cached: boolean; expireAt: Date }): Promise<boolean> {
     assertDocumentKey('scan id', scanId);
     assertDocumentKey('engine', result.engine);
     // Like a Firestore subcollection, results may exist before (or without) their scan document.
     const results = this.engineResults.get(scanId) ?? new Map<string, StoredEngineResult>();
     this.engineResults.set(scanId, results);
     if (results.has(result.engine)) return false;
-    results.set(result.engine, { result: structuredClone(engineResultRecord(result)), cached, writtenAt: this.clock() });
+    results.set(result.engine, { result: structuredClone(engineResultRecord(result)), cached, writtenAt: this.clock(), expireAt });
     return true;
   }
 
@@ -149,13 +150,13 @@ export class MemoryRepository implements ScanRepository {
     return engines.filter((engine) => stored?.has(engine) ?? false);
   }
 
-  async getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null> {
+  async getCachedEngineResult(engine: string, version: string, contentKey: string, now: Date): Promise<EngineResult | null> {
     const cached = this.cache.get(engineCacheKey(engine, version, contentKey));
-    return cached === undefined ? null : structuredClone(cached);
+    return cached === undefined || cached.expireAt.getTime() <= now.getTime() ? null : structuredClone(cached.result);
   }
 
-  async putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void> {
-    this.cache.set(engineCacheKey(engine, version, contentKey), structuredClone(engineResultRecord(result)));
+  async putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult, expireAt: Date): Promise<void> {
+    this.cache.set(engineCacheKey(engine, version, contentKey), { result: structuredClone(engineResultRecord(result)), expireAt });
   }
 
   async decideOnce(

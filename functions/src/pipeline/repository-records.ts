@@ -236,28 +236,47 @@ export function engineCacheKey(engine: string, version: string, contentKey: stri
 }
 
 /** An engine result reduced to its contract fields, so nothing extra an engine attached is stored. */
+/**
+ * Bounds of a stored engine result. A Firestore document holds at most 1 MiB, and a hostile
+ * message (thousands of links, megabyte URLs) could make an engine return more: its result
+ * write would then fail on every redelivery until the sweeper timed the engine out. Engines
+ * rank findings most important first, so the cut drops the least important; the score and
+ * status are kept whole, so the decision does not change. Worst case about 100 × 10 × 500
+ * characters of evidence plus 4 × 200 × 2,048 of IOCs, well under the limit.
+ */
+export const STORED_RESULT_LIMITS = { findings: 100, evidencePerFinding: 10, evidenceChars: 500, titleChars: 300, iocsPerKind: 200 } as const;
+
+function boundedText(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+function storedIocs(values: readonly string[]): string[] {
+  return values.filter((value) => value.length <= MAX_IOC_LENGTH).slice(0, STORED_RESULT_LIMITS.iocsPerKind);
+}
+
 export function engineResultRecord(result: EngineResult): EngineResult {
+  const limits = STORED_RESULT_LIMITS;
   const record: EngineResult = {
     engine: result.engine,
     version: result.version,
     status: result.status,
     score: result.score,
-    findings: result.findings.map(({ id, severity, title, evidence, score }) => ({
+    findings: result.findings.slice(0, limits.findings).map(({ id, severity, title, evidence, score }) => ({
       id,
       severity,
-      title,
-      evidence: [...evidence],
+      title: boundedText(title, limits.titleChars),
+      evidence: evidence.slice(0, limits.evidencePerFinding).map((line) => boundedText(line, limits.evidenceChars)),
       score,
     })),
     iocs: {
-      urls: [...result.iocs.urls],
-      domains: [...result.iocs.domains],
-      sha256: [...result.iocs.sha256],
-      senders: [...result.iocs.senders],
+      urls: storedIocs(result.iocs.urls),
+      domains: storedIocs(result.iocs.domains),
+      sha256: storedIocs(result.iocs.sha256),
+      senders: storedIocs(result.iocs.senders),
     },
     elapsedMs: result.elapsedMs,
   };
-  if (result.error !== undefined) record.error = result.error;
+  if (result.error !== undefined) record.error = boundedText(result.error, 2_000);
   return record;
 }
 

@@ -130,8 +130,11 @@ export interface ScanRepository {
   /** Creates the scan document unless it exists (dedupe on mailbox + message id). Returns whether it was created. */
   createScan(scan: NewScan): Promise<boolean>;
   getScan(scanId: string): Promise<ScanRecord | null>;
-  /** Writes one engine's result subdocument unless present. Returns whether it was written. */
-  putEngineResult(scanId: string, result: EngineResult, cached: boolean): Promise<boolean>;
+  /**
+   * Writes one engine's result subdocument unless present. Returns whether it was written.
+   * `expireAt` is the scan's: TTL does not delete subcollections, so each result carries its own.
+   */
+  putEngineResult(scanId: string, result: EngineResult, options: { cached: boolean; expireAt: Date }): Promise<boolean>;
   listEngineResults(scanId: string): Promise<EngineResult[]>;
   /**
    * The scan (null when absent) and whether `engine` already stored its result on it, in one
@@ -140,8 +143,9 @@ export interface ScanRepository {
   getScanForEngine(scanId: string, engine: string): Promise<{ scan: ScanRecord | null; reported: boolean }>;
   /** Which of `engines` have a stored result for the scan: existence only, no result bodies. */
   reportedEngines(scanId: string, engines: readonly string[]): Promise<string[]>;
-  getCachedEngineResult(engine: string, version: string, contentKey: string): Promise<EngineResult | null>;
-  putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult): Promise<void>;
+  /** The cached result, or null when absent or expired at `now` (TTL deletion lags by up to a day). */
+  getCachedEngineResult(engine: string, version: string, contentKey: string, now: Date): Promise<EngineResult | null>;
+  putCachedEngineResult(engine: string, version: string, contentKey: string, result: EngineResult, expireAt: Date): Promise<void>;
 
   /**
    * Decides exactly once: reads the scan and the results of its expected engines; if the

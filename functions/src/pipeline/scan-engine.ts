@@ -72,9 +72,10 @@ export async function handleScanRequest(request: unknown, engineName: string, de
     cacheHit !== null ? { result: cacheHit, cached: true, cacheAs: null } : await produceResult(scanRequest, engineName, engine, deps);
   // The result and its cache entry are written at once: two independent documents, and the
   // completion should not wait for the cache.
+  const cacheExpireAt = new Date(clockOf(deps)().getTime() + deps.config.engineCacheTtlMs);
   const [written] = await Promise.all([
-    repository.putEngineResult(scanId, result, cached),
-    cacheAs === null ? undefined : repository.putCachedEngineResult(cacheAs.engine, cacheAs.version, scanRequest.contentKey, result),
+    repository.putEngineResult(scanId, result, { cached, expireAt: scan.expireAt }),
+    cacheAs === null ? undefined : repository.putCachedEngineResult(cacheAs.engine, cacheAs.version, scanRequest.contentKey, result, cacheExpireAt),
   ]);
   await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
   logger.info('engine reported', {
@@ -95,7 +96,7 @@ export async function handleScanRequest(request: unknown, engineName: string, de
 async function cachedResult(request: ScanRequest, engine: Engine, deps: EngineDeps): Promise<EngineResult | null> {
   const cacheVersion = engineCacheVersion(engine, deps.config.organisationDomains);
   if (cacheVersion === null) return null;
-  const hit = await deps.repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey);
+  const hit = await deps.repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey, clockOf(deps)());
   return hit !== null && hit.status === 'ok' ? { ...hit, engine: engine.name } : null;
 }
 

@@ -104,7 +104,7 @@ export async function finaliseOverdueScans(deps: SweepDeps, now: Date): Promise<
       return;
     }
     for (const engine of missing) {
-      await repository.putEngineResult(scan.scanId, timeoutResult(engine, config.engineOverdueMs), false);
+      await repository.putEngineResult(scan.scanId, timeoutResult(engine, config.engineOverdueMs), { cached: false, expireAt: scan.expireAt });
     }
     const decided = await repository.decideOnce(
       scan.scanId,
