@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AccessTokenProvider } from '../../functions/src/gmail/auth/token-provider';
+import { CachedTokenProvider, type AccessTokenProvider } from '../../functions/src/gmail/auth/token-provider';
 import { GmailApiError, HistoryGoneError, QuotaBudgetExceededError, TokenError } from '../../functions/src/gmail/errors';
 import { GoogleapisGmail, type GoogleapisGmailOptions } from '../../functions/src/gmail/googleapis-gmail';
 import { QuotaBudget } from '../../functions/src/gmail/quota';
@@ -214,6 +214,36 @@ describe('GoogleapisGmail against a scripted server', () => {
     expect(server.seen).toHaveLength(1);
     // Another mailbox has its own budget.
     await expect(gmail.getProfile('bob@example.com')).resolves.toBeDefined();
+  });
+
+  it('drops a token Gmail refuses with 401 and retries once with a newly issued one', async () => {
+    let issued = 0;
+    const tokens = new CachedTokenProvider(async (mailbox) => ({ accessToken: `${mailbox}-v${(issued += 1)}`, expiresAt: Date.now() + 3_600_000 }));
+    const gmail = adapter({ tokens });
+    server.reply(json(200, { emailAddress: 'ann@example.com', historyId: '1', messagesTotal: 0 }));
+    await gmail.getProfile('ann@example.com');
+    server.reply(googleError(401, 'authError'), json(200, { emailAddress: 'ann@example.com', historyId: '2', messagesTotal: 0 }));
+
+    await expect(gmail.getProfile('ann@example.com')).resolves.toMatchObject({ historyId: '2' });
+
+    expect(server.seen.map((request) => request.authorization)).toEqual([
+      'Bearer ann@example.com-v1',
+      'Bearer ann@example.com-v1',
+      'Bearer ann@example.com-v2',
+    ]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('gives up on a second 401 in a row: the new token is refused too (delegation revoked)', async () => {
+    let issued = 0;
+    const tokens = new CachedTokenProvider(async (mailbox) => ({ accessToken: `${mailbox}-v${(issued += 1)}`, expiresAt: Date.now() + 3_600_000 }));
+    server.reply(googleError(401, 'authError'), googleError(401, 'authError'));
+
+    const failure = adapter({ tokens }).getProfile('ann@example.com');
+
+    await expect(failure).rejects.toBeInstanceOf(GmailApiError);
+    await expect(failure).rejects.toMatchObject({ status: 401, attempts: 2 });
+    expect(issued).toBe(2);
   });
 
   it('lets token failures through as they are, without calling Gmail', async () => {

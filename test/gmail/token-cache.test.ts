@@ -106,4 +106,18 @@ describe('CachedTokenProvider', () => {
     provider.forget('ANN@example.com');
     expect(await provider.getToken('ann@example.com')).toBe('ann@example.com#2');
   });
+
+  it('invalidates a refused token, but not a newer one issued meanwhile', async () => {
+    const clock = { time: 0 };
+    const issuer = countingIssuer(clock);
+    const provider = new CachedTokenProvider(issuer.issue, { now: () => clock.time });
+    const first = await provider.getToken('ann@example.com');
+    provider.invalidate('Ann@example.com', first);
+    const second = await provider.getToken('ann@example.com');
+    provider.invalidate('ann@example.com', first); // a late 401 for the old token
+
+    expect(second).toBe('ann@example.com#2');
+    expect(await provider.getToken('ann@example.com')).toBe(second);
+    expect(issuer.issued).toHaveLength(2);
+  });
 });

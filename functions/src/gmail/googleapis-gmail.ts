@@ -274,17 +274,25 @@ export class GoogleapisGmail implements GmailApi {
     const isDirectory = method === 'directory.users.list';
     const tokens = isDirectory ? this.directoryTokens : this.options.tokens;
     let attempts = 0;
+    let reissued = false;
+    const attempt = async (): Promise<Awaited<ReturnType<Send<T>>>> => {
+      const token = await tokens.getToken(mailbox);
+      if (!isDirectory) increment(this.counters.units, mailbox.toLowerCase(), await this.options.quota.reserve(mailbox, method));
+      attempts += 1;
+      increment(this.counters.calls, method);
+      try {
+        return await send({ headers: { Authorization: `Bearer ${token}` }, retry: false, timeout: this.timeoutMs });
+      } catch (error) {
+        // A cached token Gmail no longer accepts would otherwise fail every call for the rest
+        // of its hour: drop it and try once more with a newly issued one.
+        if (describeFailure(error, Date.now()).status !== 401 || reissued || tokens.invalidate === undefined) throw error;
+        reissued = true;
+        tokens.invalidate(mailbox, token);
+        return attempt();
+      }
+    };
     try {
-      const response = await this.retry.run(
-        async () => {
-          const token = await tokens.getToken(mailbox);
-          if (!isDirectory) increment(this.counters.units, mailbox.toLowerCase(), await this.options.quota.reserve(mailbox, method));
-          attempts += 1;
-          increment(this.counters.calls, method);
-          return send({ headers: { Authorization: `Bearer ${token}` }, retry: false, timeout: this.timeoutMs });
-        },
-        () => increment(this.counters.retries, method),
-      );
+      const response = await this.retry.run(attempt, () => increment(this.counters.retries, method));
       return response.data;
     } catch (error) {
       if (error instanceof StrataError) throw error;

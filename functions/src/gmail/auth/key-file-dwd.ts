@@ -78,6 +78,10 @@ export class KeyFileDwdTokenProvider implements AccessTokenProvider {
     return this.cache.getToken(mailbox);
   }
 
+  invalidate(mailbox: string, token: string): void {
+    this.cache.invalidate(mailbox, token);
+  }
+
   private async issue(mailbox: string): Promise<IssuedToken> {
     const { key } = this.options;
     const claims = dwdClaims({ serviceAccount: key.client_email, mailbox, scope: this.scope, tokenUrl: this.tokenUrl, nowMs: this.now() });

@@ -70,6 +70,10 @@ export class KeylessDwdTokenProvider implements AccessTokenProvider {
     return this.cache.getToken(mailbox);
   }
 
+  invalidate(mailbox: string, token: string): void {
+    this.cache.invalidate(mailbox, token);
+  }
+
   private async issue(mailbox: string): Promise<IssuedToken> {
     const signedJwt = await this.signAssertion(mailbox);
     return exchangeJwtBearer(

@@ -1,6 +1,11 @@
 /** Hands out an OAuth access token that acts as `mailbox` (its own token under domain-wide delegation). */
 export interface AccessTokenProvider {
   getToken(mailbox: string): Promise<string>;
+  /**
+   * Gmail refused `token` for `mailbox` with 401 (revoked, rotated key, clock skew): drop it so
+   * the next getToken issues a new one. A provider without a cache need not implement it.
+   */
+  invalidate?(mailbox: string, token: string): void;
 }
 
 export interface IssuedToken {
@@ -61,6 +66,12 @@ export class CachedTokenProvider implements AccessTokenProvider {
   /** Drops a mailbox's token, e.g. after the mailbox's delegation was revoked. */
   forget(mailbox: string): void {
     this.tokens.delete(mailbox.trim().toLowerCase());
+  }
+
+  /** Drops the mailbox's token only if it is still `token`: a newer one issued meanwhile stays. */
+  invalidate(mailbox: string, token: string): void {
+    const key = mailbox.trim().toLowerCase();
+    if (this.tokens.get(key)?.accessToken === token) this.tokens.delete(key);
   }
 
   private async issueAndStore(key: string): Promise<IssuedToken> {
