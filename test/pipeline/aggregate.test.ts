@@ -145,7 +145,7 @@ describe('handleEngineCompletion', () => {
     expect(harness.gmail.callsOf('modifyMessage') + harness.gmail.callsOf('trashMessage') + harness.gmail.callsOf('createLabel')).toBe(0);
     expect(await harness.repository.getScan(scanId)).toMatchObject({ verdict: 'malicious', action: 'none', passive: true, actionStatus: 'skipped' });
     expect(audit(harness)).toEqual([
-      expect.objectContaining({ scanId, action: 'none', labelsAdded: [], labelsRemoved: [], error: 'passive mode: the policy intended quarantine; nothing was applied' }),
+      expect.objectContaining({ scanId, action: 'none', labelsAdded: [], labelsRemoved: [], outcome: 'passive', intendedAction: 'quarantine' }),
     ]);
   });
 

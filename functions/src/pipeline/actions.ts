@@ -156,9 +156,8 @@ export async function carryOutDecision(
         action: 'none',
         labelsAdded: [],
         labelsRemoved: [],
-        outcome: 'applied',
-        // The audit entry has no note field; this is where a reader sees why nothing happened.
-        error: `passive mode: the policy intended ${decision.intendedAction}; nothing was applied`,
+        outcome: 'passive',
+        intendedAction: decision.intendedAction,
       });
       logger.info('passive mode: action not applied', { ...base, intendedAction: decision.intendedAction });
     }

@@ -175,7 +175,7 @@ export function withoutUndefined<T extends object>(value: T): T {
 }
 
 export function auditRecord(entry: AuditEntry): AuditEntry {
-  const { at, mailbox, scanId, gmailMessageId, action, labelsAdded, labelsRemoved, outcome, error, actor } = entry;
+  const { at, mailbox, scanId, gmailMessageId, action, labelsAdded, labelsRemoved, outcome, intendedAction, error, actor } = entry;
   const record: AuditEntry = {
     at,
     mailbox,
@@ -187,6 +187,7 @@ export function auditRecord(entry: AuditEntry): AuditEntry {
     outcome,
     actor,
   };
+  if (intendedAction !== undefined) record.intendedAction = intendedAction;
   if (error !== undefined) record.error = error;
   return record;
 }

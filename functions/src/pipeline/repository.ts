@@ -79,7 +79,10 @@ export interface AuditEntry {
   action: Action;
   labelsAdded: string[];
   labelsRemoved: string[];
-  outcome: 'applied' | 'failed' | 'already-applied';
+  /** `passive`: the policy runs in passive mode, so nothing was applied; `intendedAction` says what it would have done. */
+  outcome: 'applied' | 'failed' | 'already-applied' | 'passive';
+  /** Set with outcome `passive`. */
+  intendedAction?: Action;
   error?: string;
   actor: 'aggregator' | 'sweeper';
 }
