@@ -159,7 +159,7 @@ describe('handleEngineCompletion', () => {
     expect(aggregate.find((outcome) => outcome.status === 'decided')).toMatchObject({ action: { status: 'failed' } });
     expect(await harness.repository.getScan(scanId)).toMatchObject({ actionStatus: 'failed', actionAttempts: 1, actionError: expect.stringContaining('backend error') });
 
-    const retry = await retryFailedActions(harness.deps);
+    const retry = await retryFailedActions(harness.deps, harness.current);
 
     expect(retry.retried).toEqual([{ scanId, action: expect.objectContaining({ status: 'applied' }) }]);
     expect(harness.gmail.labelNamesOf(ALICE, id)).toContain('Strata/Suspicious');
@@ -170,6 +170,26 @@ describe('handleEngineCompletion', () => {
     ]);
   });
 
+  it('the sweeper applies an action left pending by a decider that died, once it is stale, and only then', async () => {
+    const harness = new Harness();
+    const { id, scanId } = await deliverAndIngest(harness, 'SUSPICIOUS offer');
+    const [request] = harness.bus.take(harness.config.topics.scanRequests);
+    for (const engine of ['alpha', 'beta']) await handleScanRequest(request, engine, { ...harness.deps, engines: harness.engines });
+    harness.bus.take(harness.config.topics.engineCompletions); // the completions are lost with the decider
+    await harness.repository.decideOnce(scanId, () => ({
+      verdict: 'suspicious', score: 60, reasons: [], action: 'label', intendedAction: 'label', passive: false, failedEngines: [], policyVersion: 't',
+    }), harness.current);
+
+    expect((await retryFailedActions(harness.deps, harness.current)).repaired).toEqual([]);
+    harness.advance(harness.config.pendingActionStaleMs + 1);
+    const sweep = await retryFailedActions(harness.deps, harness.current);
+
+    expect(sweep.repaired).toEqual([{ scanId, action: expect.objectContaining({ status: 'applied' }) }]);
+    expect(harness.gmail.labelNamesOf(ALICE, id)).toContain('Strata/Suspicious');
+    expect(await harness.repository.getScan(scanId)).toMatchObject({ actionStatus: 'applied' });
+    expect((await retryFailedActions(harness.deps, harness.current)).repaired).toEqual([]);
+  });
+
   it('stops retrying after maxActionAttempts', async () => {
     const harness = new Harness({ config: { maxActionAttempts: 2 } });
     const { scanId } = await deliverAndIngest(harness, 'SUSPICIOUS offer');
@@ -177,8 +197,8 @@ describe('handleEngineCompletion', () => {
     harness.gmail.failNext('modifyMessage', outage(), outage(), outage());
     await harness.drain();
 
-    expect((await retryFailedActions(harness.deps)).retried).toHaveLength(1);
-    expect((await retryFailedActions(harness.deps)).retried).toHaveLength(0);
+    expect((await retryFailedActions(harness.deps, harness.current)).retried).toHaveLength(1);
+    expect((await retryFailedActions(harness.deps, harness.current)).retried).toHaveLength(0);
     expect(await harness.repository.getScan(scanId)).toMatchObject({ actionStatus: 'failed', actionAttempts: 2 });
   });
 

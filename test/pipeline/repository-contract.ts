@@ -675,6 +675,20 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(limited.map((scan) => scan.scanId)).toEqual([oldest.scanId]);
     });
 
+    it('lists scans whose action is still pending and that were decided before a time, oldest first', async () => {
+      const older = await decidedScan(decisionOf({ action: 'quarantine', verdict: 'malicious' }));
+      advance(1_000);
+      const newer = await decidedScan(decisionOf({ action: 'label', verdict: 'suspicious' }));
+      const settled = await decidedScan(decisionOf({ action: 'label', verdict: 'suspicious' }));
+      await repo.recordActionOutcome(settled.scanId, { status: 'applied' });
+      await decidedScan(decisionOf({ action: 'none', verdict: 'clean' }));
+      advance(1_000);
+
+      expect((await repo.listStalePendingActions(clock(), 10)).map((scan) => scan.scanId)).toEqual([older.scanId, newer.scanId]);
+      expect((await repo.listStalePendingActions(new Date(T0 + 1_000), 10)).map((scan) => scan.scanId)).toEqual([older.scanId]);
+      expect(await repo.listStalePendingActions(clock(), 1)).toHaveLength(1);
+    });
+
     it('lists decided scans whose action failed fewer than the allowed times, up to the limit', async () => {
       const failedOnce = await decidedScan(decisionOf());
       const failedThrice = await decidedScan(decisionOf());

@@ -61,6 +61,12 @@ const DOCUMENTED_QUERIES: DocumentedQuery[] = [
     equals: ['actionStatus'],
     orderBy: { fieldPath: 'actionAttempts', order: 'ASCENDING' },
   },
+  {
+    name: 'stale pending actions (sweeper)',
+    collectionGroup: 'scans',
+    equals: ['actionStatus'],
+    orderBy: { fieldPath: 'decidedAt', order: 'ASCENDING' },
+  },
   { name: 'audit of a mailbox', collectionGroup: 'audit', equals: ['mailbox'], orderBy: { fieldPath: 'at', order: 'DESCENDING' } },
 ];
 

@@ -372,6 +372,18 @@ export class FirestoreRepository implements ScanRepository {
     });
   }
 
+  async listStalePendingActions(decidedBefore: Date, limit: number): Promise<ScanRecord[]> {
+    return this.guard('listStalePendingActions', { limit }, async () => {
+      const snapshot = await this.scans
+        .where('actionStatus', '==', 'pending')
+        .where('decidedAt', '<', Timestamp.fromDate(decidedBefore))
+        .orderBy('decidedAt')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map(scanFromDoc);
+    });
+  }
+
   private engineResults(scanId: string): CollectionReference {
     return this.scans.doc(scanId).collection(COLLECTIONS.scanEngines);
   }

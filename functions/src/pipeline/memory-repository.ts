@@ -203,6 +203,14 @@ export class MemoryRepository implements ScanRepository {
     );
   }
 
+  async listStalePendingActions(decidedBefore: Date, limit: number): Promise<ScanRecord[]> {
+    return this.queryScans(
+      (scan) => scan.actionStatus === 'pending' && scan.decidedAt !== null && scan.decidedAt.getTime() < decidedBefore.getTime(),
+      (a, b) => (a.decidedAt?.getTime() ?? 0) - (b.decidedAt?.getTime() ?? 0),
+      limit,
+    );
+  }
+
   async listFailedActions(maxAttempts: number, limit: number): Promise<ScanRecord[]> {
     return this.queryScans(
       (scan) => scan.actionStatus === 'failed' && scan.actionAttempts < maxAttempts,

@@ -171,6 +171,8 @@ export interface ScanRepository {
   listOverdueScans(createdBefore: Date, limit: number): Promise<ScanRecord[]>;
   /** Decided scans whose action failed and may be retried. */
   listFailedActions(maxAttempts: number, limit: number): Promise<ScanRecord[]>;
+  /** Scans decided before `decidedBefore` whose action is still pending (the decider died before recording an outcome), oldest first. */
+  listStalePendingActions(decidedBefore: Date, limit: number): Promise<ScanRecord[]>;
 }
 
 /** The scan an operation needs does not exist (never created, or expired by TTL). */

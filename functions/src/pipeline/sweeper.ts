@@ -32,6 +32,8 @@ export interface OverdueReport {
 
 export interface RetryReport {
   retried: { scanId: string; action: ActionOutcome }[];
+  /** Long-pending actions applied again (their decider died between decision and outcome). */
+  repaired: { scanId: string; action: ActionOutcome }[];
   failures: SweepFailure[];
 }
 
@@ -51,13 +53,14 @@ export interface SweepReport {
  * its items: one failing scan or mailbox is logged and reported, and the rest go on.
  *
  * 1. finaliseOverdueScans: late scans are re-dispatched, then finalised with timeouts.
- * 2. retryFailedActions: failed actions are applied again, up to maxActionAttempts.
+ * 2. retryFailedActions: failed actions are applied again, up to maxActionAttempts, and
+ *    actions pending longer than pendingActionStaleMs (their decider died) are applied again.
  * 3. pollQuietMailboxes: quiet or lagging mailboxes get a synthetic notification.
  * 4. requestWatchRenewals: one renewal request per mailbox whose watch is due.
  */
 export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport> {
   const overdue = await finaliseOverdueScans(deps, now);
-  const retries = await retryFailedActions(deps);
+  const retries = await retryFailedActions(deps, now);
   const mailboxes = await deps.repository.listMailboxes({ enrolledOnly: true });
   const polls = await pollQuietMailboxes(deps, now, mailboxes);
   const renewals = await requestWatchRenewals(deps, now, mailboxes);
@@ -72,6 +75,7 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
     redispatched: overdue.redispatched.length,
     finalised: overdue.finalised.length,
     retried: retries.retried.length,
+    repaired: retries.repaired.length,
     polled: polls.published.length,
     renewalsRequested: renewals.published.length,
     failures: report.failures.length,
@@ -129,16 +133,23 @@ export async function finaliseOverdueScans(deps: SweepDeps, now: Date): Promise<
   return report;
 }
 
-/** Decided scans whose action failed, fewer than maxActionAttempts times: applied again (idempotent). */
-export async function retryFailedActions(deps: SweepDeps): Promise<RetryReport> {
+/**
+ * Decided scans whose action failed, fewer than maxActionAttempts times, and scans whose action
+ * has been pending longer than pendingActionStaleMs (the decider died between decision and
+ * outcome, and no completion was redelivered): applied again. Gmail's label and trash calls
+ * are idempotent, so an action that did land before the crash is not doubled.
+ */
+export async function retryFailedActions(deps: SweepDeps, now: Date): Promise<RetryReport> {
   const { repository, config } = deps;
-  const scans = await repository.listFailedActions(config.maxActionAttempts, config.sweepBatchSize);
-  const report: RetryReport = { retried: [], failures: [] };
-  const settled = await settleWithConcurrency(scans, SWEEP_CONCURRENCY, async (scan) => {
+  const failed = await repository.listFailedActions(config.maxActionAttempts, config.sweepBatchSize);
+  const stale = await repository.listStalePendingActions(new Date(now.getTime() - config.pendingActionStaleMs), config.sweepBatchSize);
+  const report: RetryReport = { retried: [], repaired: [], failures: [] };
+  const work = [...failed.map((scan) => ({ scan, list: report.retried })), ...stale.map((scan) => ({ scan, list: report.repaired }))];
+  const settled = await settleWithConcurrency(work, SWEEP_CONCURRENCY, async ({ scan, list }) => {
     const action = await carryOutDecision(scan, recordedDecision(scan), 'sweeper', deps);
-    report.retried.push({ scanId: scan.scanId, action });
+    list.push({ scanId: scan.scanId, action });
   });
-  collectFailures(settled, scans, (scan) => scan.scanId, 'retry', report.failures, deps);
+  collectFailures(settled, work, ({ scan }) => scan.scanId, 'retry', report.failures, deps);
   return report;
 }
 
