@@ -110,6 +110,9 @@ export const PolicySchema = z.strictObject({
     { pattern: 'links.blocklisted', verdict: 'malicious' },
     { pattern: 'qr.link.blocklisted', verdict: 'malicious' },
     { pattern: 'attachments.vba_macro', verdict: 'malicious' },
+    { pattern: 'attachments.office_template_injection', verdict: 'malicious' },
+    { pattern: 'attachments.office_remote_object', verdict: 'malicious' },
+    { pattern: 'attachments.office_password_in_message', verdict: 'malicious' },
   ]),
   /** Agreement required before the score alone may reach a verdict. */
   consensus: z

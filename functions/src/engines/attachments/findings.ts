@@ -33,6 +33,7 @@ export const ATTACHMENT_FINDING_TITLES = {
   'attachments.office_remote_object': 'Office document loads a remote OLE object or frame',
   'attachments.office_embedded_file': 'Office document wraps an embedded file',
   'attachments.office_encrypted': 'Password-protected Office document',
+  'attachments.office_password_in_message': 'Password-protected Office document opened by a password given in the message',
   'attachments.office_external_link': 'Office document links to a website',
   'attachments.office_unreadable': 'Office document could not be read',
   'attachments.rtf_object': 'RTF document embeds an OLE object',

@@ -85,7 +85,7 @@ export const AttachmentsConfigSchema = z
 export type AttachmentsConfig = z.infer<typeof AttachmentsConfigSchema>;
 export type AttachmentsConfigInput = z.input<typeof AttachmentsConfigSchema>;
 
-export const ATTACHMENTS_ENGINE_VERSION = '1.0.0';
+export const ATTACHMENTS_ENGINE_VERSION = '1.1.0';
 
 function analyserOptions(config: AttachmentsConfig): AnalyserOptions {
   const { limits } = config;

@@ -41,12 +41,41 @@ function macroFindings(facts: OfficeFacts, report: Report, sha256: string | null
   }
 }
 
-/** Findings from an Office document's facts. */
-export function officeFindings(facts: OfficeFacts, report: Report, sha256: string | null, extra: ReadonlyMap<string, RiskyType>): void {
+/** What became of the passwords the message gives, for an encrypted Office document. */
+export interface EncryptionOutcome {
+  /** The message text offers at least one password. */
+  offered: boolean;
+  /** One of them opens the document (checked against the document's password verifier). */
+  opened: boolean;
+  /** Passwords tried. */
+  attempts: number;
+  /** Why none could be tried, or why the opened document could not be analysed. */
+  problem: string | null;
+}
+
+/**
+ * A password-protected document hides its content from every scanner. With the password in the
+ * same message the protection protects nothing: it exists to get past filters (the Emotet and
+ * Qakbot delivery), which is why that case is a finding of its own.
+ */
+function encryptionFindings(outcome: EncryptionOutcome | undefined, report: Report, sha256: string | null): void {
+  if (outcome?.opened) {
+    const analysed = outcome.problem ? `content not analysed: ${outcome.problem}` : 'content analysed';
+    report('attachments.office_password_in_message', SCORES.officePasswordInMessage, `password-protected, and the password given in the message opens it (${analysed})`, { sha256 });
+  } else if (outcome?.offered && outcome.attempts === 0) {
+    report('attachments.office_encrypted', SCORES.officeEncryptedPasswordOffered, `password-protected, and the message gives a password that was not tried (${outcome.problem ?? 'password budget of the message spent'})`, { sha256 });
+  } else {
+    const tried = outcome?.offered ? '; the passwords in the message do not open it' : '';
+    report('attachments.office_encrypted', SCORES.officeEncrypted, `password-protected; the content cannot be inspected${tried}`, { sha256 });
+  }
+}
+
+/** Findings from an Office document's facts; `encryption` is what the message's passwords did to an encrypted one. */
+export function officeFindings(facts: OfficeFacts, report: Report, sha256: string | null, extra: ReadonlyMap<string, RiskyType>, encryption?: EncryptionOutcome): void {
   macroFindings(facts, report, sha256);
   if (facts.xlmMacroSheets > 0) report('attachments.xlm_macro', SCORES.xlmMacro, `${facts.xlmMacroSheets} Excel 4.0 macro sheet(s)`, { sha256 });
   if (facts.dde.length > 0) report('attachments.office_dde', SCORES.dde, `DDE: ${list(facts.dde, 2)}`, { sha256 });
-  if (facts.encrypted) report('attachments.office_encrypted', SCORES.officeEncrypted, 'password-protected; the content cannot be inspected', { sha256 });
+  if (facts.encrypted) encryptionFindings(encryption, report, sha256);
 
   for (const reference of facts.externalReferences) {
     if (!reference.remote) continue;

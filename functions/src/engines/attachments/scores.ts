@@ -33,6 +33,10 @@ export const SCORES = {
   protocolHandler: 90,
   embeddedFile: { dangerous: 85, active: 50, other: 30 },
   officeEncrypted: 35,
+  /** Encrypted, the message gives a password, but it could not be tried (legacy RC4 encryption, a bound). */
+  officeEncryptedPasswordOffered: 50,
+  /** Encrypted, and a password given in the message opens it. */
+  officePasswordInMessage: 75,
   officeExternalLink: 5,
   officeUnreadable: 15,
   rtf: { exploitClass: 80, other: 30 },
