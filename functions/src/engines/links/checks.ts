@@ -6,7 +6,8 @@ import { matchBlocklistedUrl, type Blocklist } from './blocklist';
 import { displayedHost } from './display';
 import { clip, FindingCollector } from './findings';
 import { assessIdn, confusableSkeleton, isPublicIpv4, isPublicIpv6 } from './hosts';
-import type { FreeHostingEntry } from './lists';
+import { STORAGE_HOSTS, type FreeHostingEntry } from './lists';
+import { recipientInUrl, storagePage } from './pages';
 import { asciiDomain, matchDomainSuffix, type ReferenceData } from './reference';
 import { unwrapUrl, type UnwrapResult } from './unwrap';
 
@@ -42,6 +43,10 @@ export const SCORES = {
   userinfoOther: 15,
   shortener: 15,
   obfuscatedUrl: 45,
+  storagePage: 40,
+  storagePageFragmentData: 50,
+  recipientInUrl: 30,
+  allDestinationsHidden: 25,
   suspiciousTld: 10,
   redirectorOpen: 15,
   redirectorWrapper: 0,
@@ -133,6 +138,7 @@ export class LinkChecker {
     const cache = new Map<string, Analysis>();
     const detector = this.lookalikeDetector(context.organisationDomains);
     const lookalikes: LookalikeCache = new Map();
+    const { recipients, recipientDomains } = recipientAddresses(subject);
 
     for (const [index, link] of subject.links.entries()) {
       // Cheap per link, but a hostile message may carry thousands; honour the orchestrator's deadline.
@@ -142,8 +148,9 @@ export class LinkChecker {
         analysis = this.analyse(link.url);
         cache.set(link.url, analysis);
       }
-      this.checkLink(link, analysis, senderDomain, organisation, { detector, cache: lookalikes }, collector);
+      this.checkLink(link, analysis, { senderDomain, organisation, recipients, recipientDomains }, { detector, cache: lookalikes }, collector);
     }
+    this.checkHiddenDestinations(subject, cache, collector);
     this.checkAttachmentHashes(subject, collector);
     return collector.output();
   }
@@ -165,11 +172,11 @@ export class LinkChecker {
   private checkLink(
     link: ExtractedLink,
     analysis: Analysis,
-    senderDomain: string,
-    organisation: ReadonlySet<string>,
+    message: MessageFacts,
     lookalikes: { detector: LookalikeDetector; cache: LookalikeCache },
     collector: FindingCollector,
   ): void {
+    const { senderDomain, organisation } = message;
     const { hops, unwrap } = analysis;
     const judge = (facts: UrlFacts, url: string, where: string): void => {
       const blockHit = matchBlocklistedUrl(this.options.blocklist, facts);
@@ -207,6 +214,7 @@ export class LinkChecker {
         `${link.source === 'form_action' ? 'form posts to' : 'link opens'} ${clip(link.url, 80)}`,
       );
     }
+    if (VISITED_SOURCES.has(link.source)) this.checkRecipientInUrl(analysis, message, collector);
     if (unwrap.steps.length > 0 || unwrap.opaque !== null) this.checkRedirector(analysis, senderDomain, collector);
     if (link.source === 'form_action') this.checkForm(link, analysis, senderDomain, collector);
     if (link.source === 'href' && link.displayText) {
@@ -266,7 +274,14 @@ export class LinkChecker {
       const shortener = matchDomainSuffix(reference.shorteners, facts.asciiHost);
       if (shortener !== null) collector.add('links.shortener', SCORES.shortener, where);
 
-      const hosting = this.freeHosting(facts);
+      // A page on a storage bucket says more than the bucket host alone; the host note would repeat it.
+      const page = storagePage(facts, STORAGE_HOSTS);
+      if (page !== null) {
+        const fragment = page.fragmentData ? '; passes data to its script in the #fragment' : '';
+        const score = page.fragmentData ? SCORES.storagePageFragmentData : SCORES.storagePage;
+        collector.add('links.storage_page', score, `${where} (web page on ${page.label}${fragment})`, ioc);
+      }
+      const hosting = page === null ? this.freeHosting(facts) : null;
       if (hosting !== null) collector.add('links.free_hosting', hosting.score, `${where} (${hosting.label})`, ioc);
 
       const tld = facts.asciiHost.slice(facts.asciiHost.lastIndexOf('.') + 1);
@@ -303,6 +318,34 @@ export class LinkChecker {
       LOOKALIKE_SCORES[match.technique],
       `${where}: ${match.domain} imitates ${match.imitated} (${match.owner}; ${match.technique.replace(/_/g, ' ')})`,
       { urls: [url], domains: [facts.host] },
+    );
+  }
+
+  /**
+   * A landing page on a third-party site that is handed the recipient's address (`?email=`,
+   * `#<base64 of the address>`): the page greets the reader or prefills a sign-in form, as
+   * phishing kits do. The sender's own site, click trackers, the brands' real sites and the
+   * recipient's own domain do this routinely (unsubscribe, preferences, password reset) and
+   * are not judged; wrappers before the landing URL are skipped (Safe Links carries the
+   * recipient in its own `data=`).
+   */
+  private checkRecipientInUrl(analysis: Analysis, message: MessageFacts, collector: FindingCollector): void {
+    const { reference } = this.options;
+    const landing = analysis.hops.at(-1) as UrlFacts;
+    if (!WEB_SCHEMES.has(landing.scheme) || landing.kind === 'none' || this.isAllowlisted(landing)) return;
+    // Unsubscribe and preference links identify the subscriber by design.
+    if (SUBSCRIPTION_PATH.test(`${landing.parsed?.pathname ?? ''}${landing.parsed?.search ?? ''}`)) return;
+    const site = asciiDomain(landing.registrableDomain);
+    if (site !== '' && (site === message.senderDomain || message.recipientDomains.has(site))) return;
+    if (matchDomainSuffix(reference.trackers, landing.asciiHost) !== null) return;
+    if (matchDomainSuffix(reference.brandGroupOf, landing.asciiHost) !== null) return;
+    const address = recipientInUrl(landing, message.recipients);
+    if (address === null) return;
+    collector.add(
+      'links.recipient_in_url',
+      SCORES.recipientInUrl,
+      `${clip(analysis.unwrap.chain.at(-1) as string)} carries the recipient address ${address}`,
+      { urls: [analysis.unwrap.chain.at(-1) as string], domains: [landing.host] },
     );
   }
 
@@ -422,6 +465,26 @@ export class LinkChecker {
     return 'other';
   }
 
+  /**
+   * Every web link the reader can click goes through a URL shortener: the message shows no real
+   * destination at all, so neither the reader nor the other rules can judge where it leads.
+   * Honest mail with one shortened link usually also links its sender's own site.
+   */
+  private checkHiddenDestinations(subject: ScanSubject, cache: ReadonlyMap<string, Analysis>, collector: FindingCollector): void {
+    const { shorteners } = this.options.reference;
+    const hosts = new Set<string>();
+    for (const link of subject.links) {
+      if (link.source !== 'href' && link.source !== 'text') continue;
+      const landing = cache.get(link.url)?.hops.at(-1);
+      if (landing === undefined || (landing.scheme !== 'http' && landing.scheme !== 'https') || landing.kind === 'none') continue;
+      if (landing.kind !== 'domain' || matchDomainSuffix(shorteners, landing.asciiHost) === null) return;
+      if (this.isAllowlisted(landing)) return;
+      hosts.add(landing.host);
+    }
+    if (hosts.size === 0) return;
+    collector.add('links.hidden_destinations', SCORES.allDestinationsHidden, `every web link goes through a URL shortener (${[...hosts].slice(0, 5).join(', ')})`);
+  }
+
   private checkAttachmentHashes(subject: ScanSubject, collector: FindingCollector): void {
     const { sha256 } = this.options.blocklist;
     if (sha256.size === 0) return;
@@ -470,6 +533,30 @@ export class LinkChecker {
     const vias = analysis.unwrap.steps.slice(0, hopIndex).map((step) => step.via).join(' → ');
     return `${url} (unwrapped via ${vias} from ${clip(analysis.unwrap.chain[0] as string, 80)})`;
   }
+}
+
+/** What the link rules compare every link with: who sent the message and who receives it. */
+interface MessageFacts {
+  senderDomain: string;
+  organisation: ReadonlySet<string>;
+  /** To and Cc addresses, lower-cased. */
+  recipients: readonly string[];
+  /** Registrable domains of those addresses, ASCII. */
+  recipientDomains: ReadonlySet<string>;
+}
+
+/** Unsubscribe, opt-out and subscription-preference pages. */
+const SUBSCRIPTION_PATH = /unsub|opt-?out|preference/i;
+
+/** Addresses shorter than this would match by accident inside unrelated text. */
+const MIN_RECIPIENT_LENGTH = 6;
+
+function recipientAddresses(subject: ScanSubject): { recipients: string[]; recipientDomains: Set<string> } {
+  const all = [...subject.to, ...subject.cc].filter((entry) => entry.address.includes('@') && entry.address.length >= MIN_RECIPIENT_LENGTH);
+  return {
+    recipients: [...new Set(all.map((entry) => entry.address.toLowerCase()))],
+    recipientDomains: new Set(all.map((entry) => asciiDomain(entry.registrableDomain)).filter((domain) => domain !== '')),
+  };
 }
 
 /** Same registrable domain, or the same host when either side has no registrable domain (IPs). */

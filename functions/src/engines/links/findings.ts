@@ -13,8 +13,11 @@ export const LINK_FINDING_TITLES = {
   'links.lookalike_domain': 'Link to a domain that imitates a brand or protected domain',
   'links.data_uri': 'Link opens an inline data: document',
   'links.obfuscated_url': 'Link spells plain letters and digits as %-escapes',
+  'links.storage_page': 'Link opens a web page served from a cloud storage bucket or CDN host',
+  'links.recipient_in_url': "Link hands the recipient's address to a third-party page",
   'links.free_hosting': 'Link to a free web-hosting or form service',
   'links.shortener': 'Link through a URL shortener',
+  'links.hidden_destinations': 'Every web link of the message goes through a URL shortener',
   'links.suspicious_tld': 'Link to a top-level domain heavily used for phishing',
   'links.redirector': 'Link wrapped in a redirector (unwrapped and re-checked)',
 } as const;

@@ -76,7 +76,7 @@ export const LinksConfigSchema = z
 export type LinksConfig = z.infer<typeof LinksConfigSchema>;
 export type LinksConfigInput = z.input<typeof LinksConfigSchema>;
 
-export const LINKS_ENGINE_VERSION = '1.0.0';
+export const LINKS_ENGINE_VERSION = '1.1.0';
 
 /**
  * The links engine: judges every link of a message (and what known redirectors hide behind it)
@@ -101,14 +101,17 @@ export function createLinksEngine(input: LinksConfigInput = {}): Engine<LinksCon
 /**
  * Judges links that another engine found where the parser cannot look (URLs decoded from QR
  * codes, say) with exactly the links engine's rules. `subject` supplies the sender the rules
- * compare against; its own links and attachments are ignored. Returns `links.*` findings.
+ * compare against; its own links, attachments and recipients are ignored (no `links.recipient_in_url`).
+ * Returns `links.*` findings.
  */
 export type LinkAnalyser = (subject: ScanSubject, links: readonly ExtractedLink[], context: EngineContext) => EngineOutput;
 
 /** A LinkAnalyser built from a links config section (validated like the links engine's own). */
 export function createLinkAnalyser(input: LinksConfigInput = {}): LinkAnalyser {
   const checker = buildLinkChecker(parseEngineConfig(LinksConfigSchema, input, 'links'));
-  return (subject, links, context) => checker.scan({ ...subject, links: [...links], attachments: [] }, context);
+  // To and Cc are left out: the recipient-address rule stays with the caller (the QR engine has its
+  // own `qr.recipient_in_url`), so the same signal is not counted twice in one engine.
+  return (subject, links, context) => checker.scan({ ...subject, links: [...links], attachments: [], to: [], cc: [] }, context);
 }
 
 function buildLinkChecker(config: LinksConfig): LinkChecker {

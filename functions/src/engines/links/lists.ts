@@ -62,8 +62,16 @@ export const FREE_HOSTING: readonly FreeHostingEntry[] = [
   { domain: 'sites.google.com', score: 20, label: 'Google Sites' },
   { domain: 'docs.google.com', pathPrefix: '/forms/', score: 15, label: 'Google Forms' },
   { domain: 'docs.google.com', pathPrefix: '/drawings/', score: 20, label: 'Google Drawings' },
+  // "Publish to the web" copies (`/d/e/2PACX-…/pub`): a public page anyone can make, often a
+  // one-slide lure whose button leads on to the real phishing site.
+  { domain: 'docs.google.com', pathPrefix: '/presentation/d/e/', score: 20, label: 'Google Slides published to the web' },
+  { domain: 'docs.google.com', pathPrefix: '/document/d/e/', score: 20, label: 'Google Docs published to the web' },
+  { domain: 'docs.google.com', pathPrefix: '/spreadsheets/d/e/', score: 20, label: 'Google Sheets published to the web' },
+  { domain: 'script.google.com', pathPrefix: '/macros/', score: 30, label: 'Google Apps Script web app' },
   { domain: 'forms.gle', score: 15, label: 'Google Forms' },
   { domain: 'forms.office.com', score: 15, label: 'Microsoft Forms' },
+  { domain: 'forms.yandex.com', score: 15, label: 'Yandex Forms' },
+  { domain: 'forms.yandex.ru', score: 15, label: 'Yandex Forms' },
   { domain: 'blob.core.windows.net', score: 30, label: 'Azure Blob Storage' },
   { domain: 'web.core.windows.net', score: 30, label: 'Azure Static Website' },
   { domain: 'azurewebsites.net', score: 20, label: 'Azure App Service' },
@@ -136,13 +144,46 @@ export const FREE_HOSTING: readonly FreeHostingEntry[] = [
 ];
 
 /**
+ * Cloud object storage and CDN default host names. They exist to serve files (images, downloads,
+ * assets); a web page there, rather than under the publisher's own name, is how throw-away
+ * phishing pages borrow a cloud provider's reputation (documented abuse of Google Cloud Storage,
+ * Amazon S3, Azure Blob/static websites, Cloudflare R2, DigitalOcean Spaces and CDN front ends).
+ * Only pages count (see pages.ts): images and downloads from these hosts are ordinary.
+ * `staticWebsite`: the host serves a site's index at `/`, so a bare folder URL is a page too.
+ */
+export interface StorageHost {
+  pattern: RegExp;
+  label: string;
+  staticWebsite: boolean;
+}
+
+export const STORAGE_HOSTS: readonly StorageHost[] = [
+  { pattern: /(?:^|\.)s3-website[.-][a-z0-9-]+(?:\.[a-z0-9-]+)?\.amazonaws\.com$/, label: 'Amazon S3 static website', staticWebsite: true },
+  { pattern: /(?:^|\.)s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com$/, label: 'Amazon S3 bucket', staticWebsite: false },
+  { pattern: /(?:^|\.)(?:firebasestorage|storage)\.googleapis\.com$/, label: 'Google Cloud Storage bucket', staticWebsite: false },
+  { pattern: /\.blob\.core\.windows\.net$/, label: 'Azure Blob Storage', staticWebsite: false },
+  { pattern: /\.web\.core\.windows\.net$/, label: 'Azure Storage static website', staticWebsite: true },
+  { pattern: /\.r2\.dev$/, label: 'Cloudflare R2 bucket', staticWebsite: true },
+  { pattern: /\.digitaloceanspaces\.com$/, label: 'DigitalOcean Spaces bucket', staticWebsite: false },
+  { pattern: /(?:^|\.)backblazeb2\.com$/, label: 'Backblaze B2 bucket', staticWebsite: false },
+  { pattern: /\.linodeobjects\.com$/, label: 'Akamai/Linode Object Storage', staticWebsite: false },
+  { pattern: /(?:^|\.)wasabisys\.com$/, label: 'Wasabi bucket', staticWebsite: false },
+  { pattern: /\.aliyuncs\.com$/, label: 'Alibaba Cloud OSS bucket', staticWebsite: false },
+  { pattern: /\.myqcloud\.com$/, label: 'Tencent Cloud COS bucket', staticWebsite: false },
+  { pattern: /\.cloudfront\.net$/, label: 'Amazon CloudFront default host', staticWebsite: false },
+  { pattern: /\.azureedge\.net$/, label: 'Azure CDN default host', staticWebsite: false },
+  { pattern: /\.b-cdn\.net$/, label: 'Bunny CDN default host', staticWebsite: false },
+  { pattern: /\.cdn77\.org$/, label: 'CDN77 default host', staticWebsite: false },
+];
+
+/**
  * TLDs over-represented in phishing relative to their size (Interisle Phishing Landscape 2023/2024,
  * Spamhaus most-abused TLDs), plus `.zip`/`.mov`, which look like file names. Weak alone: legitimate
  * sites live on every one of them.
  */
 export const SUSPICIOUS_TLDS: readonly string[] = [
   'top', 'xyz', 'icu', 'cyou', 'buzz', 'rest', 'monster', 'sbs', 'cfd', 'bond', 'click', 'quest', 'lol', 'cam',
-  'tk', 'ml', 'ga', 'cf', 'gq', 'zip', 'mov', 'online', 'site',
+  'tk', 'ml', 'ga', 'cf', 'gq', 'zip', 'mov', 'online', 'site', 'shop', 'store', 'live',
 ];
 
 /**
