@@ -95,6 +95,8 @@ export const CONTENT_SCORES = {
   bidiOverride: 45,
   obfuscatedWords: 35,
   styledLetters: 20,
+  /** Capital words in the subject or sender name spelt with 0 for O. */
+  digitForLetter: 25,
   imageOnly: 40,
   htmlSmugglingStrong: 75,
   htmlSmugglingWeak: 30,

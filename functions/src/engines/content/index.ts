@@ -66,7 +66,7 @@ export const ContentConfigSchema = z
 export type ContentConfig = z.infer<typeof ContentConfigSchema>;
 export type ContentConfigInput = z.input<typeof ContentConfigSchema>;
 
-export const CONTENT_ENGINE_VERSION = '1.0.0';
+export const CONTENT_ENGINE_VERSION = '1.1.0';
 
 /**
  * The content engine: judges what the message says. Multilingual phrase lists for credential

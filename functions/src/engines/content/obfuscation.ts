@@ -31,11 +31,18 @@ const MIN_OVERLAY_BODY = 20;
 /** Styled letters in the body at least this many (the subject or the name needs only a word's worth). */
 const MIN_STYLED_BODY = 20;
 const MIN_STYLED_HEADER = 4;
+/**
+ * A capital word with the digit 0 standing in for the letter O ("IMP0RTANT", "C0NSUMER"): the
+ * reader sees the word, a filter sees a code. At least four letters, with the 0 between them.
+ */
+const ZERO_FOR_O = /^[A-Z]+0[A-Z0]*[A-Z]$/;
+const MIN_ZERO_WORD_LETTERS = 4;
 
 /**
  * Words written with look-alike letters: Latin words carrying Cyrillic or Greek letters
- * ("Pаypal", "Gеt"), styled Unicode letters (𝐂𝐎𝐍𝐆𝐑𝐀𝐓𝐒) and letters overlaid with combining
- * marks, which read as plain words to a person but not to a filter. Real Russian or Greek text is one script per word and is not counted.
+ * ("Pаypal", "Gеt"), styled Unicode letters (𝐂𝐎𝐍𝐆𝐑𝐀𝐓𝐒), letters overlaid with combining
+ * marks and, in the subject or sender name, capital words with 0 for O ("IMP0RTANT"), which
+ * read as plain words to a person but not to a filter. Real Russian or Greek text is one script per word and is not counted.
  */
 export function analyseObfuscation(view: MessageView): Scored | null {
   const evidence: string[] = [];
@@ -57,7 +64,19 @@ export function analyseObfuscation(view: MessageView): Scored | null {
     score = Math.max(score, S.obfuscatedWords);
     evidence.push(`${overlayHeader + overlayBody} letters overlaid with combining marks (${overlayHeader} in subject or sender name)`);
   }
+  const zeroWords = zeroForOWords(header);
+  if (zeroWords.length > 0) {
+    score = Math.max(score, S.digitForLetter);
+    evidence.push(`subject or sender name writes 0 for O: ${zeroWords.slice(0, 3).join(', ')}`);
+  }
   return score === 0 ? null : { score, evidence };
+}
+
+/** Words of the subject or sender name spelt with 0 for O. */
+function zeroForOWords(header: string): string[] {
+  return header
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => ZERO_FOR_O.test(word) && word.replace(/0/g, '').length >= MIN_ZERO_WORD_LETTERS);
 }
 
 function subjectHasMixed(view: MessageView): boolean {

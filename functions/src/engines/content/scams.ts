@@ -14,25 +14,36 @@ const LARGE_SUM =
 /** A Bitcoin address (legacy or bech32). */
 const BITCOIN_ADDRESS = /\b(?:bc1[a-z0-9]{25,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b/;
 
+/**
+ * A sum shown as credited to the reader ("+$189", "+29,738$", "+ 0.5 BTC"): balance-credited
+ * lures show the gain as a signed amount.
+ */
+const CREDITED_SUM = /(?:^|[\s(:])\+\s?(?:[$€£]\s?\d{1,3}(?:[,.]\d{3})*(?:[.,]\d{1,2})?|\d{1,3}(?:[,.]\d{3})*(?:[.,]\d{1,8})?\s?(?:[$€£]|usdt|usd|btc|eth|eur)(?![a-z]))/i;
+
 /** Value of a context cue, like a medium phrase. */
 const CUE = 0.3;
 
 /**
  * The lure families that are told by their words alone: advance-fee and inheritance, prizes and
  * surveys, crypto, sextortion, parcels and customs fees, romance, miracle offers and requests
- * for personal data. A large sum of money supports advance-fee language and a Bitcoin address
- * supports crypto and sextortion language (neither counts without the words).
+ * for personal data. A large sum of money supports advance-fee language, a Bitcoin address
+ * supports crypto and sextortion language and a sum shown as credited ("+$189") supports crypto
+ * language (none of them counts without the words).
  */
 export function analyseScamFamilies(view: MessageView): Map<LureCategory, Scored> {
   const results = new Map<LureCategory, Scored>();
   const text = `${view.subject.subject}\n${view.bodyText}`;
   const sum = matchesOf(view, 'advance_fee').some((match) => match.tier !== 'weak') ? LARGE_SUM.exec(text) : null;
   const wallet = matchesOf(view, 'sextortion').length + matchesOf(view, 'crypto').length > 0 ? BITCOIN_ADDRESS.exec(text) : null;
+  const credited = matchesOf(view, 'crypto').some((match) => match.tier !== 'weak') ? CREDITED_SUM.exec(text) : null;
 
   const cues: Partial<Record<LureCategory, { value: number; evidence: string }[]>> = {
     advance_fee: sum === null ? [] : [{ value: CUE, evidence: `large sum ${sum[0].trim()}` }],
     sextortion: wallet === null ? [] : [{ value: CUE, evidence: `bitcoin address ${wallet[0]}` }],
-    crypto: wallet === null ? [] : [{ value: CUE, evidence: `bitcoin address ${wallet[0]}` }],
+    crypto: [
+      ...(wallet === null ? [] : [{ value: CUE, evidence: `bitcoin address ${wallet[0]}` }]),
+      ...(credited === null ? [] : [{ value: CUE, evidence: `credited sum ${credited[0].trim()}` }]),
+    ],
   };
   const families: LureCategory[] = ['advance_fee', 'prize', 'crypto', 'sextortion', 'delivery', 'authority', 'scareware', 'romance', 'spam_offer', 'personal_data'];
   for (const category of families) {

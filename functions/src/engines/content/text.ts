@@ -72,6 +72,23 @@ export function foldText(text: string, maxTokens: number): FoldedText {
   return { tokens, mixedScriptWords, mixedScriptCount };
 }
 
+/** Numeric character references ("&#243;", "&#xE9;"). */
+const NUMERIC_REFERENCE = /&#(?:x([0-9a-f]{1,6})|([0-9]{1,7}));/gi;
+
+/**
+ * Decodes numeric character references left in a plain-text part ("dep&#243;sito"): senders
+ * that paste HTML-escaped text into text/plain show them raw, and the reader still reads the
+ * word. Anything that is not a valid, visible code point is left as it is.
+ */
+export function decodeNumericReferences(text: string): string {
+  if (!text.includes('&#')) return text;
+  return text.replace(NUMERIC_REFERENCE, (reference, hex: string | undefined, decimal: string | undefined) => {
+    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
+    if (!Number.isInteger(code) || code < 0x20 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return reference;
+    return String.fromCodePoint(code);
+  });
+}
+
 /** Lower case without diacritics, for phrase definitions and small strings. */
 export function simpleFold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();

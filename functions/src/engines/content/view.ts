@@ -4,7 +4,7 @@ import { CLICK_TRACKER_DOMAINS } from '../links/lists';
 import { analyseHtml, type HtmlFacts } from './html';
 import type { LureCategory } from './lexicon';
 import type { PhraseMatch, PhraseMatcher } from './matcher';
-import { foldText } from './text';
+import { decodeNumericReferences, foldText } from './text';
 
 export interface ViewLimits {
   /** Characters of each body (visible HTML text, plain text) read. */
@@ -51,7 +51,7 @@ export interface MessageView {
 
 export function buildView(subject: ScanSubject, matcher: PhraseMatcher, limits: ViewLimits): MessageView {
   const html = subject.html.trim() === '' ? null : analyseHtml(subject.html.slice(0, limits.maxHtmlChars), limits.maxTextChars);
-  const plain = subject.text.slice(0, limits.maxTextChars);
+  const plain = decodeNumericReferences(subject.text.slice(0, limits.maxTextChars));
   let bodyText: string;
   if (html === null) bodyText = plain;
   else if (html.hiddenChars >= SALTED_PLAIN_TEXT_CHARS || plain.trim() === '') bodyText = html.visibleText;

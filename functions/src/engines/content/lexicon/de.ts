@@ -58,7 +58,7 @@ export const GERMAN: Lexicon = {
     medium: ['singles', 'flirt', '[hat dir eine nachricht geschickt|mein profil und meine bilder|meine bilder an]'],
   },
   spam_offer: {
-    strong: ['abnehmen|gewichtsverlust|wunschgewicht', 'kilo|kg ~ [pro woche|pro tag|in wochen|in 4 wochen]', 'erektion|potenz|aphrodisiaka', 'freispiele|casino', 'nagelpilz|haarausfall'],
+    strong: ['abnehmen|gewichtsverlust|wunschgewicht|gewichtsreduktion', 'fett ~ verbrennen|verbrennt|verbrennung|schmelzen', 'kilo|kg ~ [pro woche|pro tag|in wochen|in 4 wochen]', 'erektion|potenz|aphrodisiaka', 'freispiele|casino', 'nagelpilz|haarausfall'],
     medium: ['rabatt'],
   },
   personal_data: {

@@ -39,6 +39,14 @@ export const ENGLISH: Lexicon = {
       'your account ~ temporarily|permanently ~ suspended|locked|limited|disabled',
       '[re identify|reidentify] yourself',
       'unlock your account',
+      'billing|payment ~ information|details|method ~ [is out of date|is outdated|has expired|is expired|is invalid|is incorrect|could not be verified]',
+      // Someone else was given access to the account: the reader hurries to "remove" them.
+      'new ~ user|administrator|admin|collaborator ~ [was added|has been added|added|associated] ~ to your account',
+      // Threats to wipe a balance or block an account unless the reader signs in (task and crypto platforms).
+      'balance ~ [will be reset|will be lost|will be forfeited|will be cancelled|will be canceled|will be zeroed|will be burned]',
+      'otherwise ~ your ~ reservation|booking|account ~ will be ~ cancelled|canceled|blocked|suspended|deleted|closed',
+      // "Iog in": a capital I standing in for the l of "log in" dodges word filters.
+      'someone|somebody tried|attempted to [iog in|iogin]',
     ],
     medium: [
       'verify your account|identity|mailbox|login|information|details|credentials',
@@ -47,6 +55,7 @@ export const ENGLISH: Lexicon = {
       'update your account|billing|payment ~ information|details|method',
       'update|verify|confirm your information|informations|details|data',
       'reactivate your account',
+      '[review and sign|review sign|please docusign|signature required|sign the document]',
       'we detected|noticed ~ [unusual|suspicious|something unusual]',
       'new [sign in|signin|login] from|on ~ device|location|browser',
       'logged|signed into your ~ account from',
@@ -57,7 +66,8 @@ export const ENGLISH: Lexicon = {
       'review|view|open the|your ~ shared|secure|encrypted document',
       'document|file ~ requires|require ~ [sign in|login|log in|verification]',
       'account verification required',
-      '[kyc|know your customer] ~ verification|update|required',
+      '[kyc|know your customer] ~ verification|update|required|details|documents|due|expired|pending',
+      'verify|confirm|validate ~ your ~ card|cards ~ linked|details|information',
       'sign in to your ~ account to|and ~ verify|confirm|update|restore|review',
       'your email account ~ needs|requires',
       'mailbox ~ upgrade|deactivation|verification|migration',
@@ -67,6 +77,9 @@ export const ENGLISH: Lexicon = {
       'reset your password immediately',
       'password|passcode ~ expires|expire|expired|expiring|expiry',
       'to continue using ~ our|your|the ~ services|service|account|email|mailbox',
+      'block|blocked|delete|deleted|deactivate|close ~ inactive ~ account|accounts|users',
+      '[personal cabinet|personal account cabinet]',
+      'confirm|verify ~ your ~ reservation|booking',
       '[not verified|unverified] ~ account|wallet|email',
       '[has not|have not|is not|was not] ~ [yet|been] ~ verified|validated|confirmed',
     ],
@@ -230,6 +243,11 @@ export const ENGLISH: Lexicon = {
       'dormant account',
       'share ~ of ~ the ~ fund|funds|money',
       'assist ~ me|us ~ in|with ~ transferring|transfer|receiving|moving',
+      'dying|suffering ~ of|from ~ cancer',
+      'accept|accepting ~ his|her|my|this ~ donation',
+      'dormant ~ fund|funds',
+      'your full name|names ~4 [country of origin|country|occupation|marital status]',
+      'your email ~ address ~ [was randomly selected|has been randomly selected|was randomly chosen|was selected from]',
     ],
     medium: [
       'million ~ dollars|usd|euros|pounds|gbp|eur',
@@ -249,6 +267,11 @@ export const ENGLISH: Lexicon = {
       'huge ~ sum|funds|[amount of money|business deal]',
       'contact ~ my|the ~ secretary|lawyer|agent|bank',
       'percent|percentage ~ of ~ the ~ total|fund|funds|sum',
+      // A stranger's pitch with the details held back until the reader answers.
+      '[more details|further details|full details|the details] ~ [once i receive|once i get|upon receipt of|when i receive|as soon as i receive] ~ your ~ response|reply|answer',
+      '[ten|twenty|fifty|hundred] million ~ for|in|dollars|usd|euros|pounds',
+      'benefit|beneficial ~ [both of us|us both|to both of us|for both of us]',
+      'my|this ~ fund|funds|money|inheritance ~ for ~ charity|charities|orphans|orphanages|[the less privileged]',
     ],
     weak: ['funds', 'investor'],
   },
@@ -266,6 +289,7 @@ export const ENGLISH: Lexicon = {
       'your chance to ~ receive|win|get|claim',
       'lucky winner|winners',
       'points|miles ~ [expire|expiring|will expire|are expiring|about to expire]',
+      'confirm your ~ gift card|reward|prize',
     ],
     medium: [
       'free gift|reward',
@@ -280,6 +304,7 @@ export const ENGLISH: Lexicon = {
       'winner',
       'reward|rewards ~ program|programme',
       'customer rewards',
+      '[will burn out|burn out within|will burn within]',
     ],
     weak: ['congratulations', 'reward', 'prize', 'free', 'bonus', 'voucher', 'survey', 'selected'],
   },
@@ -306,6 +331,12 @@ export const ENGLISH: Lexicon = {
       'balance ~ [has been replenished|replenished|has been credited|was credited|has been topped up|topped up]',
       '[you are now rich|you have become rich]',
       'portfolio|account|balance|wallet ~ [has been funded|was funded|funded] ~ with',
+      // Found or gifted wallet logins: "the balance is 90 BTC", sent with a password to cash it out.
+      'balance ~ is ~ btc|bitcoin|usdt|eth|ethereum',
+      '[earn|get|claim|receive|collect] ~ free ~ tokens|crypto|nft|nfts|bitcoin|usdt',
+      'eligible ~ [for|to claim|to receive] ~ tokens|token|airdrop|nft|nfts|steth|eth|usdt',
+      '[free mint|free mints]',
+      '[the coin|the coins|virtual assets|digital assets] ~ [has been transmitted|have been transmitted|has been transferred|have been transferred|has been sent|have been sent]',
     ],
     medium: [
       'airdrop|airdrops',
@@ -316,6 +347,12 @@ export const ENGLISH: Lexicon = {
       'return on investment',
       'token ~ launch|allocation|sale|presale',
       'blockchain',
+      'staking ~ rewards|activities|activity|progress|balance',
+      'protect your ~ wallet|crypto|tokens|nfts',
+      'funds|assets|wallet|crypto ~ [at risk|at immediate risk|could be at risk|are at risk]',
+      'transfer|migrate|migration ~ of ~ your ~ assets|tokens|nfts|funds ~ to',
+      'usdt|steth|eth ~ rewards|tokens|bonus',
+      '[virtual assets|digital assets]',
     ],
     weak: ['bitcoin', 'btc', 'crypto', 'cryptocurrency', 'wallet', 'tokens', 'usdt', 'ethereum', 'nft', 'whitelist|whitelisted'],
   },
@@ -352,6 +389,7 @@ export const ENGLISH: Lexicon = {
       'address ~ [is incorrect|is incomplete|was incorrect|was incomplete|is invalid]',
       '[incorrect address|incomplete address|new delivery attempt|delivery attempt fee]',
       '[correct|update|confirm] your ~ [shipping address|delivery address|address and pay]',
+      'pay ~ [a small|the small|a minimal|a nominal|a symbolic] ~ fee|amount|charge|sum',
     ],
     medium: ['redelivery', 'customs clearance'],
     weak: ['package', 'parcel', 'shipment', 'delivery', 'tracking number', 'delivery status', 'shipping address', 'your package|parcel|shipment'],
@@ -370,7 +408,7 @@ export const ENGLISH: Lexicon = {
       'outstanding ~ fine|fines|penalty|toll|tolls',
       'unpaid ~ toll|tolls|fine|fines|penalty|tax',
     ],
-    medium: ['[tax refund|tax rebate]', '[internal revenue service|hmrc|revenue agency]', 'court|tribunal ~ [hearing|case number|case no]', 'case number'],
+    medium: ['[tax refund|tax rebate]', '[internal revenue service|hmrc|revenue agency]', 'irs|hmrc ~ tax ~ return|refund|rebate|statement', 'court|tribunal ~ [hearing|case number|case no]', 'case number'],
   },
   scareware: {
     strong: [
@@ -403,6 +441,15 @@ export const ENGLISH: Lexicon = {
       'hot sex',
       '[sex|hookup|hook up] ~ tonight|today|partner|date|dates',
       'fuck|fuckbuddy|fuckbuddies',
+      'bitches|slut|sluts',
+      'meet ~ a ~ girl|girls|woman|women ~ [and spend|tonight|for sex|in your city]',
+      '[wants to meet|want to meet|looking to meet] ~ men|man|guys|a guy',
+      'have sex',
+      'available for ~ sex|hookup|hookups|[live sex|sex chat]',
+      '[sex chat|live sex|sex dating|lewd]',
+      'singles|women|girls ~ [near you|in your area|in your city|nearby]',
+      'available girls|women|ladies',
+      '[trying to find|looking for|want to find] ~ desirable|nice|kind|good|strong ~ guy|man|gentleman',
     ],
     medium: [
       'dating',
@@ -418,7 +465,7 @@ export const ENGLISH: Lexicon = {
   spam_offer: {
     strong: [
       'weight loss ~ secret|trick|formula|pill|pills|result|results',
-      'lose|lost|losing ~ kg|kilos|lbs|pounds ~ in|per',
+      'lose|lost|losing|shed|dropped ~ kg|kilos|lbs|pounds ~ in|per|last|within|without',
       'burn ~ belly|body ~ fat',
       'erectile|erection|viagra|cialis|penis|libido|potency',
       'free spins',
@@ -429,9 +476,13 @@ export const ENGLISH: Lexicon = {
       '[one simple trick|weird trick]',
       '[without a prescription|without prescription|no prescription]',
       'online pharmacy',
+      'levitra|kamagra|tadalafil|sildenafil',
+      // Underground shops: spamming kits, stolen logins and card data for sale.
+      '[spamming tools|spam tools|fresh smtp|smtp shells|cpanel shells|bank logs|fullz|cc dumps]',
     ],
     medium: [
       'click here to remove yourself',
+      'buy|sell ~ tools ~ accounts',
       '[the advertiser does not manage your subscription|this email is sent by an affiliate|sent to you by an affiliate]',
       'remove yourself from ~ list|mailing|our',
       'weight loss',
@@ -445,6 +496,8 @@ export const ENGLISH: Lexicon = {
       'order now',
       'risk free trial',
       'at no cost',
+      'pharmacy|medications|medication ~ [without a prescription|without prescription|per pill]',
+      '[strange|bizarre|odd|weird|secret] ~ [trick|ritual]',
     ],
   },
   personal_data: {
@@ -465,7 +518,7 @@ export const ENGLISH: Lexicon = {
   generic_greeting: {
     medium: [
       'dear ~ valued|esteemed ~ [customer|customers|client|clients|member|members|user|users|account holder|subscriber|beneficiary|friend]',
-      'dear ~ [customer|client|member|user|account holder|subscriber|email user|mailbox user|webmail user|account owner|recipient|sir madam|sir or madam]',
+      'dear ~ [customer|client|member|user|guest|account holder|subscriber|email user|mailbox user|webmail user|account owner|recipient|sir madam|sir or madam]',
       'hello|hi|greetings ~ [customer|user|member|client|account holder]',
       'attention ~ [customer|user|account holder|beneficiary]',
     ],

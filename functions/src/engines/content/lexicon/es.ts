@@ -21,6 +21,7 @@ export const SPANISH: Lexicon = {
       '[usted ha ganado|has ganado|ha sido seleccionado|has sido seleccionado|ha sido seleccionada|has sido seleccionada]',
       '[reclame|reclama|reclamar|canjee|canjea] ~ su|tu ~ premio|recompensa|regalo|puntos',
       '[complete|completa|responda|responde] ~ [la encuesta|nuestra encuesta|el cuestionario]',
+      '[tu oportunidad de|su oportunidad de] ~ obtener|ganar|recibir|conseguir',
     ],
     medium: ['tarjeta de regalo', 'premio', 'recompensa', 'encuesta', 'meses gratis', 'ganador'],
     weak: ['gratis', 'felicidades'],
@@ -52,6 +53,13 @@ export const SPANISH: Lexicon = {
   advance_fee: {
     strong: ['millones de ~ dolares|euros', '[propuesta de negocio|transferir los fondos|socio extranjero]'],
     medium: ['herencia', 'beneficiario', 'fondos'],
+  },
+  romance: {
+    strong: [
+      'chica|chicas|mujeres|esposa|novia ~ ucraniana|ucranianas|rusa|rusas|caliente|calientes|solteras',
+      '[citas calientes|fotos intimas]',
+    ],
+    medium: ['solteras'],
   },
   spam_offer: {
     strong: ['perder ~ kilos|kg', 'disfuncion erectil', 'tiradas gratis'],

@@ -19,6 +19,8 @@ export const FRENCH: Lexicon = {
       '[vous avez ete selectionne|vous avez ete selectionnee|vous avez gagne|vous etes notre gagnant|tu as gagne]',
       '[remplissez|repondez a|repondre a|participez a] ~ [le questionnaire|ce questionnaire|notre questionnaire|sondage|l enquete|notre enquete]',
       '[bon d achat|carte cadeau|cheque cadeau] ~ [de|d une valeur|est pret|offert]',
+      '[reclamez|reclamer|recuperez|recuperer] ~ votre ~ prix|cadeau|recompense|gain',
+      'obtenez|recevez|gagnez ~4 pour votre ~ contribution|participation|avis|fidelite',
     ],
     medium: ['felicitations', 'gagnant|gagnante', 'recompense', 'cadeau', 'bon d achat', 'sondage|questionnaire'],
     weak: ['gratuit|gratuitement', 'surprise'],
@@ -43,7 +45,12 @@ export const FRENCH: Lexicon = {
     medium: ['beneficiaire'],
   },
   romance: {
-    strong: ['femmes ~ seules|chaudes|celibataires', '[rencontres coquines|plan cul|photos intimes]'],
+    strong: [
+      'femmes ~ seules|chaudes|celibataires',
+      '[rencontres coquines|plan cul|photos intimes]',
+      'filles|femmes ~ ukrainiennes|russes|slaves|asiatiques|chaudes',
+      'rendez vous ~ chaud|coquin|torride',
+    ],
     medium: ['celibataires', 'rencontre|rencontres'],
   },
   spam_offer: {

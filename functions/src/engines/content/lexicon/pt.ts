@@ -20,6 +20,9 @@ export const PORTUGUESE: Lexicon = {
       'caixa de ~ entrada|correio|email ~ cheia|lotada',
       '[token|chave de seguranca|modulo de seguranca|dispositivo de seguranca] ~ [expira|expirou|vencido|vencida|desatualizado|desatualizada|atualizacao]',
       'recadastramento|recadastrar',
+      // Someone else was given access to the account: the reader hurries to "remove" them.
+      '[possui acesso|tem acesso|tera acesso] ~ a ~ saques|transferencias|pagamentos|emprestimos',
+      '[novo colaborador|novo administrador|novo usuario] ~ [associado|adicionado]',
       'clique ~ [aqui|no botao|no link|abaixo] ~ para ~ [atualizar|confirmar|validar|desbloquear|regularizar|reativar|liberar|sincronizar]',
     ],
     medium: [
@@ -29,6 +32,7 @@ export const PORTUGUESE: Lexicon = {
       '[dados cadastrais|atualizacao cadastral]',
       'seguranca da sua conta',
       'redefinir ~ sua ~ senha',
+      '[atualizacao obrigatoria|atualize o aplicativo|atualize seu aplicativo]',
     ],
     weak: ['senha', 'acesse sua conta'],
   },
@@ -87,7 +91,7 @@ export const PORTUGUESE: Lexicon = {
       '[acao urgente|acao necessaria|acao imediata]',
       '[sera|serao] ~ cancelad*|bloquead*|suspens*|encerrad*|devolvid*',
     ],
-    medium: ['urgente', 'imediatamente', 'o quanto antes', 'prazo ~ final|limite|expira', 'nao perca', '[regularize|regularizar] ~ [sua situacao|sua pendencia|agora]'],
+    medium: ['por tempo limitado', '[so hoje|somente hoje|apenas hoje]', 'urgente', 'imediatamente', 'o quanto antes', 'prazo ~ final|limite|expira', 'nao perca', '[regularize|regularizar] ~ [sua situacao|sua pendencia|agora]'],
     weak: ['expira hoje', 'hoje'],
   },
   advance_fee: {
@@ -98,8 +102,11 @@ export const PORTUGUESE: Lexicon = {
       'heranca|beneficiario ~ fundo|fundos|falecido|falecida',
       'fundo|fundos ~ recuperado|recuperados|transferido|transferidos|liberado|liberados',
       'dolares americanos',
+      '[parente mais proximo|parentes mais proximos]',
+      'repatriar ~ o|a|os|esse|este|esses ~ fundo|fundos|beneficio|dinheiro|heranca|deposito',
     ],
-    medium: ['heranca', 'beneficiario', 'fundos', 'deus te abencoe'],
+    medium: ['heranca', 'beneficiario', 'fundos', 'deus te abencoe', 'deposito ~ avaliado em'],
+    weak: ['falecido|falecida'],
   },
   crypto: {
     medium: ['carteira ~ cripto|bitcoin', 'investimento ~ garantido|lucro', 'lucro ~ garantido|diario'],
