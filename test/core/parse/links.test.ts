@@ -32,6 +32,26 @@ describe('extractLinks: plain text', () => {
     expect(links).toEqual([]);
   });
 
+  it('finds bare hosts with a path on any ICANN suffix, and without one on generic TLDs or registry suffixes', () => {
+    const links = fromText('Claim at forms.gle/AbC12 or Bit.ly/x9. Our site: example.com; UK office example.co.uk. Port example.net:8443/admin');
+    expect(links.map((link) => link.url)).toEqual([
+      'http://forms.gle/AbC12',
+      'http://Bit.ly/x9',
+      'http://example.com',
+      'http://example.co.uk',
+      'http://example.net:8443/admin',
+    ]);
+    expect(links.map((link) => link.host)).toEqual(['forms.gle', 'bit.ly', 'example.com', 'example.co.uk', 'example.net']);
+  });
+
+  it('leaves out bare words that are file names, unknown suffixes or the rest of an encoded or wrapped URL', () => {
+    const links = fromText(
+      'Edit setup.py#L10 and README.md, unzip notes.zip, see node.js/docs, hello.how are you; ' +
+        'wrapped ...%40example.com/x and ?next=example.com/y and a&b.example.com/z; v2.0.1/rc',
+    );
+    expect(links).toEqual([]);
+  });
+
   it('trims sentence punctuation, unbalanced brackets and markup brackets but keeps balanced parentheses', () => {
     const links = fromText(
       'See (https://en.example.org/wiki/Foo_(bar)). Also "https://example.com/a", <https://example.com/b>! ' +

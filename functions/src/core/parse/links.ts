@@ -1,6 +1,7 @@
 import type { ExtractedLink, LinkSource } from '../subject/types';
 import { scanHtmlLinks, type HtmlLinkCandidate } from './links/html';
 import { scanTextUrls } from './links/text';
+import { VisibleTextCollector } from './links/visible-text';
 import { cleanUrl, describeUrl, schemeOf } from './links/url-facts';
 
 export { describeUrl, type UrlFacts, type HostKind } from './links/url-facts';
@@ -24,6 +25,11 @@ export interface LinkExtractionResult {
 export const MAX_URL_CHARS = 8 * 1024;
 /** `data:` URLs keep only their start: the media type is what matters, the payload can be megabytes. */
 export const MAX_DATA_URL_CHARS = 256;
+/**
+ * Visible text of one HTML part searched for typed addresses. The caller already bounds the HTML
+ * to the body-size limit; this keeps the copy bounded on its own too.
+ */
+export const MAX_VISIBLE_TEXT_CHARS = 2 * 1024 * 1024;
 
 /**
  * Schemes that carry no destination worth judging. `javascript:`/`vbscript:` are dropped too:
@@ -68,11 +74,27 @@ function resolveCandidate(candidate: HtmlLinkCandidate, base: URL | null): strin
 }
 
 /**
+ * A URL as a browser would load it, without an http(s) scheme: `example.com/x` typed in the text
+ * (read as http) and an anchor to `https://example.com/x` are the same destination.
+ */
+function comparableUrl(url: string): string {
+  let href = url;
+  try {
+    href = new URL(url).href;
+  } catch {
+    // Keep the URL as written.
+  }
+  return href.replace(/^https?:/i, '');
+}
+
+/**
  * Extracts links from a message part: URLs in plain text, and from HTML every `a`/`area` href
  * (with visible anchor text), `form` action (with whether it asks for a password), `img` src and
- * `meta refresh` target. Entities are decoded, hosts normalised (lower case, Unicode for punycode,
- * integer/hex/octal IPv4 forms rewritten as dotted decimal), duplicates of (url, source,
- * displayText) dropped, and at most `maxLinks` kept.
+ * `meta refresh` target, then web addresses typed in the HTML's visible text outside anchors
+ * (source `text`, as webmail linkifies them; script, style and hidden elements are skipped, and
+ * an address the part already links or submits to is not repeated). Entities are decoded, hosts
+ * normalised (lower case, Unicode for punycode, integer/hex/octal IPv4 forms rewritten as dotted
+ * decimal), duplicates of (url, source, displayText) dropped, and at most `maxLinks` kept.
  */
 export function extractLinks(input: LinkExtractionInput, maxLinks: number): LinkExtractionResult {
   const links: ExtractedLink[] = [];
@@ -108,11 +130,15 @@ export function extractLinks(input: LinkExtractionInput, maxLinks: number): Link
 
   if (input.html !== '' && !truncated) {
     let base: URL | null = null;
+    const visibleText = new VisibleTextCollector(MAX_VISIBLE_TEXT_CHARS);
+    /** URLs this part's anchors and forms lead to; typed copies of them add nothing. */
+    const clickTargets = new Set<string>();
     scanHtmlLinks(
       input.html,
       (candidate) => {
         const url = resolveCandidate(candidate, base);
         if (url === null) return true;
+        if (candidate.source !== 'image') clickTargets.add(comparableUrl(url));
         return add(url, candidate.source, {
           displayText: candidate.displayText,
           formHasPassword: candidate.formHasPassword,
@@ -125,7 +151,15 @@ export function extractLinks(input: LinkExtractionInput, maxLinks: number): Link
           base = null;
         }
       },
+      visibleText,
     );
+    if (!truncated) {
+      scanTextUrls(
+        visibleText.finish(),
+        (url) => clickTargets.has(comparableUrl(url)) || add(url, 'text', {}),
+        MAX_URL_CHARS,
+      );
+    }
   }
 
   return { links, truncated };

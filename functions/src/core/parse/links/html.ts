@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import type { LinkSource } from '../../subject/types';
+import type { VisibleTextCollector } from './visible-text';
 
 /** A link as found in HTML, before normalisation: the attribute value after entity decoding. */
 export interface HtmlLinkCandidate {
@@ -46,12 +47,15 @@ interface OpenForm {
  * Walks HTML with htmlparser2's streaming tokenizer (no DOM) and reports every link-bearing
  * attribute: `a[href]` with its visible text, `area[href]`, `form[action]` with whether it holds a
  * password input, `img[src]`, `meta http-equiv=refresh`. `base[href]` is returned through
- * `onBase` so the caller can resolve relative URLs. Stops when `emit` returns false.
+ * `onBase` so the caller can resolve relative URLs. When `visibleText` is given, the same walk
+ * feeds it the text shown outside anchors and script/style content, for the caller to search for
+ * typed addresses. Stops when `emit` returns false.
  */
 export function scanHtmlLinks(
   html: string,
   emit: (candidate: HtmlLinkCandidate) => boolean,
   onBase: (href: string) => void,
+  visibleText?: VisibleTextCollector,
 ): void {
   let stopped = false;
   let anchor: OpenAnchor | null = null;
@@ -65,6 +69,8 @@ export function scanHtmlLinks(
   };
   const closeAnchor = (): void => {
     if (anchor === null) return;
+    // Text on either side of a link is not one word.
+    visibleText?.breakWords();
     const displayText = collapseDisplayText(anchor.text);
     report(displayText === '' ? { url: anchor.href, source: 'href' } : { url: anchor.href, source: 'href', displayText });
     anchor = null;
@@ -77,11 +83,15 @@ export function scanHtmlLinks(
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        visibleText?.openElement(name, attributes);
         switch (name) {
           case 'a':
             // Anchors cannot nest; a new one closes the previous, as browsers do.
             closeAnchor();
-            if (attributes.href !== undefined) anchor = { href: attributes.href, text: '' };
+            if (attributes.href !== undefined) {
+              anchor = { href: attributes.href, text: '' };
+              visibleText?.breakWords();
+            }
             break;
           case 'area':
             if (attributes.href !== undefined) report({ url: attributes.href, source: 'href' });
@@ -117,11 +127,12 @@ export function scanHtmlLinks(
         }
       },
       ontext(text) {
-        if (anchor !== null && invisibleDepth === 0 && anchor.text.length < MAX_RAW_ANCHOR_CHARS) {
-          anchor.text += text.slice(0, MAX_RAW_ANCHOR_CHARS - anchor.text.length);
-        }
+        if (invisibleDepth > 0) return;
+        if (anchor === null) visibleText?.addText(text);
+        else if (anchor.text.length < MAX_RAW_ANCHOR_CHARS) anchor.text += text.slice(0, MAX_RAW_ANCHOR_CHARS - anchor.text.length);
       },
       onclosetag(name) {
+        visibleText?.closeElement(name);
         if (name === 'a') closeAnchor();
         else if (name === 'form') closeForm();
         else if (INVISIBLE_TEXT_ELEMENTS.has(name) && invisibleDepth > 0) invisibleDepth--;
