@@ -49,7 +49,7 @@ describe('credential lures of task and booking platforms', () => {
 
   it('reads "Iog in" written with a capital I as "log in"', () => {
     const output = scan(mail({ subject: 'Someone tried to Iog in to your account', html: button('https://alert.example.top/r', 'Review') }));
-    expect(finding(output, 'content.credential_lure').evidence.join(' ')).toContain('someone tried to iog in');
+    expect(finding(output, 'content.credential_lure').evidence.join(' ')).toContain('someone tried to log in');
     expect(has(scan(mail({ subject: 'Build log', text: 'The iog in the attached log is the input-output graph of the build.' })), 'content.credential_lure')).toBe(false);
   });
 

@@ -23,7 +23,7 @@ import { analyseAttachmentPassword } from './attachment-password';
 import { analyseContactElsewhere } from './contact-elsewhere';
 import { analyseUnrelatedLinks } from './unrelated-links';
 import { analyseUrgency } from './urgency';
-import { buildView } from './view';
+import { buildView, type ViewLexicon } from './view';
 
 export interface ContentAnalyserOptions {
   lexicons: readonly Lexicon[];
@@ -61,17 +61,23 @@ export class ContentAnalyser {
   private readonly matcher: PhraseMatcher;
   private readonly brands: BrandLureDetector;
   private readonly disabled: ReadonlySet<string>;
+  private readonly lexicon: ViewLexicon;
 
   constructor(private readonly options: ContentAnalyserOptions) {
     this.matcher = new PhraseMatcher(options.lexicons);
     this.brands = new BrandLureDetector(options.brands);
     this.disabled = new Set(options.disabledFindings);
+    const { matcher, brands } = this;
+    this.lexicon = {
+      vocabulary: { knows: (word) => matcher.knows(word) || brands.words.has(word) },
+      namesBrandAt: (tokens, index) => brands.namesAt(tokens, index),
+    };
   }
 
   scan(subject: ScanSubject, context: EngineContext): EngineOutput {
     context.signal.throwIfAborted();
     const { maxTextChars, maxHtmlChars, maxTokens } = this.options;
-    const view = buildView(subject, this.matcher, { maxTextChars, maxHtmlChars, maxTokens });
+    const view = buildView(subject, this.matcher, { maxTextChars, maxHtmlChars, maxTokens }, this.lexicon);
     const found = new Map<ContentFindingId, Scored>();
     const put = (id: ContentFindingId, scored: Scored | null): void => {
       if (scored !== null && scored.score > 0 && !this.disabled.has(id)) found.set(id, scored);

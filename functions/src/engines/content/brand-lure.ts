@@ -16,6 +16,8 @@ export interface WatchedBrand {
 
 /** Body words searched for a brand name: lures name it in the subject or the opening lines. */
 const BODY_WORDS_SEARCHED = 300;
+/** Words of the longest brand keyword looked back over when asking whether a word is part of one. */
+const MAX_KEYWORD_WORDS = 4;
 
 interface BrandEntry {
   name: string;
@@ -46,6 +48,8 @@ export function watchedBrandsOf(brands: readonly Brand[]): WatchedBrand[] {
  */
 export class BrandLureDetector {
   private readonly byFirstWord = new Map<string, BrandEntry[]>();
+  /** Every word of every brand keyword ("paypal", "microsoft", "365"). */
+  readonly words = new Set<string>();
 
   constructor(brands: readonly WatchedBrand[]) {
     for (const brand of brands) {
@@ -57,6 +61,7 @@ export class BrandLureDetector {
       };
       for (const keyword of brand.keywords) {
         const words = foldText(keyword, 10).tokens;
+        for (const word of words) this.words.add(word);
         const first = words[0];
         if (first === undefined) continue;
         const list = this.byFirstWord.get(first) ?? [];
@@ -64,6 +69,16 @@ export class BrandLureDetector {
         this.byFirstWord.set(first, list);
       }
     }
+  }
+
+  /** Whether a brand keyword written in `tokens` covers the word at `index`. */
+  namesAt(tokens: readonly string[], index: number): boolean {
+    for (let start = Math.max(0, index - MAX_KEYWORD_WORDS + 1); start <= index; start++) {
+      for (const brand of this.byFirstWord.get(tokens[start] as string) ?? []) {
+        if (start + brand.words.length > index && brand.words.every((word, offset) => tokens[start + offset] === word)) return true;
+      }
+    }
+    return false;
   }
 
   analyse(view: MessageView, lurePresent: boolean): Scored | null {

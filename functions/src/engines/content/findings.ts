@@ -15,6 +15,7 @@ export const CONTENT_FINDING_TITLES = {
   'content.authority_lure': 'Poses as a court, tax office, police or government notice',
   'content.scareware_lure': 'Fake security warning: infected device, expired antivirus protection',
   'content.romance_lure': 'Dating, romance or adult-contact lure',
+  'content.job_scam_lure': 'Job or task scam: pay per task or per day from home, no interview, contact on a chat app',
   'content.spam_offer': 'Miracle product, diet, pharmacy or casino offer',
   'content.personal_data_request': 'Asks for personal data (card number, CVV, SSN, date of birth)',
   'content.urgency': 'Urgency or threat language (deadlines, suspension, legal action)',
@@ -24,7 +25,7 @@ export const CONTENT_FINDING_TITLES = {
   'content.single_link_body': 'Body is little more than one call-to-action link',
   'content.hidden_text': 'Text hidden from the reader (display:none, tiny or invisible text)',
   'content.invisible_characters': 'Zero-width or direction-override characters inside words',
-  'content.obfuscated_text': 'Words disguised with look-alike letters from other scripts or styled Unicode',
+  'content.obfuscated_text': 'Words disguised with look-alike letters (other scripts, I for l, digits) or styled Unicode',
   'content.image_only': 'Images and a link with almost no text',
   'content.html_smuggling': 'Script that assembles a file in the browser (HTML smuggling)',
   'content.attachment_password': 'Gives the password that opens an attached file (hides it from scanners)',
@@ -48,6 +49,7 @@ export const CATEGORY_FINDING: Readonly<Record<LureCategory, ContentFindingId>> 
   authority: 'content.authority_lure',
   scareware: 'content.scareware_lure',
   romance: 'content.romance_lure',
+  job: 'content.job_scam_lure',
   spam_offer: 'content.spam_offer',
   personal_data: 'content.personal_data_request',
   urgency: 'content.urgency',
@@ -77,6 +79,7 @@ export const CATEGORY_CAPS: Readonly<Record<LureCategory, number>> = {
   authority: 65,
   scareware: 65,
   romance: 60,
+  job: 70,
   spam_offer: 65,
   personal_data: 55,
   urgency: 30,
@@ -97,6 +100,11 @@ export const CONTENT_SCORES = {
   styledLetters: 20,
   /** Capital words in the subject or sender name spelt with 0 for O. */
   digitForLetter: 25,
+  /**
+   * Words that match a lure phrase or a brand name only once read with I for l or digits for
+   * letters ("PayPaI", "Iog in", "micr0soft").
+   */
+  lookalikeLetters: 30,
   imageOnly: 40,
   htmlSmugglingStrong: 75,
   htmlSmugglingWeak: 30,

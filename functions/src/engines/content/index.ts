@@ -66,14 +66,14 @@ export const ContentConfigSchema = z
 export type ContentConfig = z.infer<typeof ContentConfigSchema>;
 export type ContentConfigInput = z.input<typeof ContentConfigSchema>;
 
-export const CONTENT_ENGINE_VERSION = '1.1.0';
+export const CONTENT_ENGINE_VERSION = '1.2.0';
 
 /**
  * The content engine: judges what the message says. Multilingual phrase lists for credential
  * theft, business-email compromise, gift cards, callback scams, advance-fee, prize, crypto,
- * sextortion, parcel and romance lures, urgency and impersonal greetings; brand names used by
+ * sextortion, parcel, romance and job/task-scam lures, urgency and impersonal greetings; brand names used by
  * other domains; and structure that hides or replaces words (hidden text, invisible and
- * look-alike characters, image-only bodies, a lone button, HTML smuggling). Deterministic rules,
+ * look-alike characters (other scripts, I for l, digits for letters), image-only bodies, a lone button, HTML smuggling). Deterministic rules,
  * every finding carrying the matched words. See docs/engines/content.md.
  */
 export function createContentEngine(input: unknown = {}): Engine<ContentConfig> {

@@ -133,6 +133,10 @@ export class PhraseMatcher {
   private readonly byFirstPrefix = new Map<number, CompiledPhrase[]>();
   /** Compiled phrase variants (after group expansion). */
   readonly phraseCount: number;
+  /** Every word a phrase names, and every prefix: what a look-alike spelling can be read as. */
+  private readonly vocabulary = new Set<string>();
+  /** Prefixes by their first three letters, so asking about a word costs one lookup. */
+  private readonly vocabularyPrefixes = new Map<number, string[]>();
 
   constructor(lexicons: readonly Lexicon[]) {
     let count = 0;
@@ -144,6 +148,14 @@ export class PhraseMatcher {
           for (const source of set[tier] ?? []) {
             for (const variant of expandGroups(source)) {
               const slots = variant.split(/\s+/).map((piece) => compileSlot(piece, source));
+              for (const slot of slots) {
+                for (const word of slot.words) this.vocabulary.add(word);
+                for (const prefix of slot.prefixes) {
+                  const list = this.vocabularyPrefixes.get(prefixKey(prefix));
+                  if (list === undefined) this.vocabularyPrefixes.set(prefixKey(prefix), [prefix]);
+                  else if (!list.includes(prefix)) list.push(prefix);
+                }
+              }
               const first = slots[0];
               if (first === undefined || first.any || first.optional) throw new LexiconError(source, 'must start with a word');
               const phrase: CompiledPhrase = { key: `${category}:${source}`, source, category, tier, slots };
@@ -163,6 +175,14 @@ export class PhraseMatcher {
       }
     }
     this.phraseCount = count;
+  }
+
+  /** Whether some phrase can use this folded word (a listed word, or one a prefix covers). */
+  knows(word: string): boolean {
+    if (this.vocabulary.has(word)) return true;
+    if (word.length < MIN_PREFIX) return false;
+    for (const prefix of this.vocabularyPrefixes.get(prefixKey(word)) ?? []) if (word.startsWith(prefix)) return true;
+    return false;
   }
 
   /** Every phrase found in the words, each phrase reported once (at its first occurrence). */

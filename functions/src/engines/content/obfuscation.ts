@@ -41,8 +41,9 @@ const MIN_ZERO_WORD_LETTERS = 4;
 /**
  * Words written with look-alike letters: Latin words carrying Cyrillic or Greek letters
  * ("Pаypal", "Gеt"), styled Unicode letters (𝐂𝐎𝐍𝐆𝐑𝐀𝐓𝐒), letters overlaid with combining
- * marks and, in the subject or sender name, capital words with 0 for O ("IMP0RTANT"), which
- * read as plain words to a person but not to a filter. Real Russian or Greek text is one script per word and is not counted.
+ * marks, words of a lure phrase or brand name spelt with a capital I for l or digits for
+ * letters ("PayPaI", "Iog in", "micr0soft") and, in the subject or sender name, capital words
+ * with 0 for O ("IMP0RTANT"), which read as plain words to a person but not to a filter. Real Russian or Greek text is one script per word and is not counted.
  */
 export function analyseObfuscation(view: MessageView): Scored | null {
   const evidence: string[] = [];
@@ -63,6 +64,11 @@ export function analyseObfuscation(view: MessageView): Scored | null {
   if (overlayHeader >= MIN_OVERLAY_HEADER || overlayBody >= MIN_OVERLAY_BODY) {
     score = Math.max(score, S.obfuscatedWords);
     evidence.push(`${overlayHeader + overlayBody} letters overlaid with combining marks (${overlayHeader} in subject or sender name)`);
+  }
+  if (view.lookalikesMatched.length > 0) {
+    score = Math.max(score, S.lookalikeLetters);
+    const shown = view.lookalikesMatched.slice(0, 4).map((word) => `${word.written} (${word.folded})`);
+    evidence.push(`${view.lookalikesMatched.length} words of a lure or brand name spelt with I for l or digits for letters: ${shown.join(', ')}`);
   }
   const zeroWords = zeroForOWords(header);
   if (zeroWords.length > 0) {

@@ -34,7 +34,40 @@ export interface FoldedText {
   /** Words that mixed Latin with Cyrillic or Greek look-alikes before folding (bounded sample). */
   mixedScriptWords: string[];
   mixedScriptCount: number;
+  /** Words read as another word through I for l or digits for letters ("PayPaI"), bounded sample. */
+  lookalikes: LookalikeWord[];
 }
+
+/** A word that reads as a known word once its look-alike letters are folded. */
+export interface LookalikeWord {
+  /** The word as written ("PayPaI"). */
+  written: string;
+  /** The word it was read as ("paypal"). */
+  folded: string;
+  /** Index of the word in `tokens`. */
+  index: number;
+}
+
+/** The words the phrase lists and brand names use: look-alike folds only ever produce one of them. */
+export interface WordVocabulary {
+  knows(word: string): boolean;
+}
+
+/** Look-alike words remembered per text (the finding shows a few; the rest are only counted as matches). */
+const MAX_LOOKALIKES = 50;
+/** Capital I standing for l: after a lower-case letter ("PayPaI", "AppIe"), or first before lower case ("Iog", "Iimited"). */
+const CAPITAL_I_FOR_L = /(?<=[a-z])I(?=[a-z01]|$)|^I(?=[a-z])/g;
+/** After folding, a plain, capitalised or CamelCase word ("paypal", "Limited", "PayPal"); not "loT" from "IoT". */
+const WORD_SHAPE = /^[A-Z]?[a-z01]+(?:[A-Z][a-z01]+)*$/;
+const LETTERS_AND_0_1 = /^[A-Za-z01]{3,30}$/;
+const DIGIT_0_1 = /[01]/;
+const MAY_HAVE_LOOKALIKES = /[I01]/;
+/**
+ * Digits read as letters only in words of three letters or more ("1st" stays an ordinal), and a
+ * final digit only after five ("paypa1", not "vol1" or "test1", which number things).
+ */
+const MIN_LETTERS_WITH_DIGITS = 3;
+const MIN_LETTERS_BEFORE_FINAL_DIGIT = 5;
 
 /**
  * Lower-cases, drops invisible characters and diacritics ("não" → "nao", "𝙔𝙊𝙐𝙍" → "your"
@@ -43,18 +76,23 @@ export interface FoldedText {
  * Only words with non-ASCII characters are normalised (Unicode normalisation of a whole body
  * costs more than everything else together). Stops after `maxTokens` words.
  */
-export function foldText(text: string, maxTokens: number): FoldedText {
-  const lower = text.replace(INVISIBLE_CHARS, '').toLowerCase();
-  const ascii = !NON_ASCII.test(lower);
-  const words = ascii ? lower.split(/[^a-z0-9]+/) : lower.split(/[^\p{L}\p{N}\p{M}]+/u);
+export function foldText(text: string, maxTokens: number, vocabulary?: WordVocabulary): FoldedText {
+  const visible = text.replace(INVISIBLE_CHARS, '');
+  const ascii = !NON_ASCII.test(visible);
+  // Split before lower-casing: a capital I inside a lower-case word is the look-alike tell.
+  const words = ascii ? visible.split(/[^A-Za-z0-9]+/) : visible.split(/[^\p{L}\p{N}\p{M}]+/u);
   const tokens: string[] = [];
   const mixedScriptWords: string[] = [];
+  const lookalikes: LookalikeWord[] = [];
   let mixedScriptCount = 0;
-  for (const word of words) {
+  for (const written of words) {
     if (tokens.length >= maxTokens) break;
-    if (word === '') continue;
+    if (written === '') continue;
+    const word = written.toLowerCase();
     if (ascii || !NON_ASCII.test(word)) {
-      tokens.push(word);
+      const folded = vocabulary === undefined ? null : lookalikeFold(written, word, vocabulary);
+      if (folded !== null && lookalikes.length < MAX_LOOKALIKES) lookalikes.push({ written, folded, index: tokens.length });
+      tokens.push(folded ?? word);
       continue;
     }
     let folded = NEEDS_DECOMPOSITION.test(word) ? word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase() : word;
@@ -69,7 +107,34 @@ export function foldText(text: string, maxTokens: number): FoldedText {
     // Decomposition can yield separators ("½" → "1⁄2"): split again.
     for (const part of folded.split(/[^\p{L}\p{N}]+/u)) if (part !== '' && tokens.length < maxTokens) tokens.push(part);
   }
-  return { tokens, mixedScriptWords, mixedScriptCount };
+  return { tokens, mixedScriptWords, mixedScriptCount, lookalikes };
+}
+
+/**
+ * The known word a written word imitates with look-alike characters, or null: a capital I for
+ * l inside an otherwise lower-case or CamelCase word ("PayPaI", "AppIe", "Iog", "Iimited") and
+ * the digits 0 for o and 1 for l or i between letters ("micr0soft", "1ogin", "s1gn"). Only
+ * words that are not known as written and become a known word count, so "Invoice", "Internet",
+ * "LinkedIn", "IT", "II", the pronoun I, codes and version numbers stay as they are.
+ */
+function lookalikeFold(written: string, lower: string, vocabulary: WordVocabulary): string | null {
+  // Most words have neither: one cheap test before the others.
+  if (!MAY_HAVE_LOOKALIKES.test(written) || !LETTERS_AND_0_1.test(written)) return null;
+  const withL = written.replace(CAPITAL_I_FOR_L, 'l');
+  const digits = DIGIT_0_1.test(withL);
+  if (withL === written && !digits) return null;
+  if (withL !== written && !WORD_SHAPE.test(withL)) return null;
+  if (digits) {
+    const letters = withL.replace(/[01]/g, '').length;
+    if (letters < MIN_LETTERS_WITH_DIGITS) return null;
+    if (/[01]$/.test(withL) && letters < MIN_LETTERS_BEFORE_FINAL_DIGIT) return null;
+  }
+  if (vocabulary.knows(lower)) return null;
+  const base = withL.toLowerCase().replace(/0/g, 'o');
+  const oneAsL = base.replace(/1/g, 'l');
+  if (vocabulary.knows(oneAsL)) return oneAsL;
+  const oneAsI = base.replace(/1/g, 'i');
+  return oneAsI !== oneAsL && vocabulary.knows(oneAsI) ? oneAsI : null;
 }
 
 /** Numeric character references ("&#243;", "&#xE9;"). */

@@ -4,7 +4,7 @@ import { CLICK_TRACKER_DOMAINS } from '../links/lists';
 import { analyseHtml, type HtmlFacts } from './html';
 import type { LureCategory } from './lexicon';
 import type { PhraseMatch, PhraseMatcher } from './matcher';
-import { decodeNumericReferences, foldText } from './text';
+import { decodeNumericReferences, foldText, type LookalikeWord, type WordVocabulary } from './text';
 
 export interface ViewLimits {
   /** Characters of each body (visible HTML text, plain text) read. */
@@ -13,6 +13,13 @@ export interface ViewLimits {
   maxHtmlChars: number;
   /** Words matched against the phrase lists. */
   maxTokens: number;
+}
+
+/** What the words can be read as: phrase and brand words, and where a brand is named. */
+export interface ViewLexicon {
+  vocabulary: WordVocabulary;
+  /** Whether a brand keyword covers the word at `index` of `tokens`. */
+  namesBrandAt(tokens: readonly string[], index: number): boolean;
 }
 
 /** Hidden text at least this long means the plain-text part may carry the same filler. */
@@ -35,6 +42,11 @@ export interface MessageView {
   html: HtmlFacts | null;
   mixedScriptWords: readonly string[];
   mixedScriptCount: number;
+  /**
+   * Words spelt with look-alike letters ("PayPaI", "Iog", "micr0soft") that a lure phrase or a
+   * brand name matched only once folded (indexes in `tokens`).
+   */
+  lookalikesMatched: readonly LookalikeWord[];
   /** Registrable domain of From, '' when unknown. */
   fromDomain: string;
   /** DMARC passed for the From domain, or a DKIM signature of that domain passed. */
@@ -49,7 +61,7 @@ export interface MessageView {
   imageCount: number;
 }
 
-export function buildView(subject: ScanSubject, matcher: PhraseMatcher, limits: ViewLimits): MessageView {
+export function buildView(subject: ScanSubject, matcher: PhraseMatcher, limits: ViewLimits, lexicon?: ViewLexicon): MessageView {
   const html = subject.html.trim() === '' ? null : analyseHtml(subject.html.slice(0, limits.maxHtmlChars), limits.maxTextChars);
   const plain = decodeNumericReferences(subject.text.slice(0, limits.maxTextChars));
   let bodyText: string;
@@ -58,10 +70,17 @@ export function buildView(subject: ScanSubject, matcher: PhraseMatcher, limits: 
   else bodyText = `${html.visibleText}\n${plain}`;
 
   // The sender's display name is read with the subject: the reader sees both before the body.
-  const subjectFold = foldText(`${subject.subject}\n${subject.from?.name ?? ''}`, 300);
-  const bodyFold = foldText(bodyText, limits.maxTokens);
+  const subjectFold = foldText(`${subject.subject}\n${subject.from?.name ?? ''}`, 300, lexicon?.vocabulary);
+  const bodyFold = foldText(bodyText, limits.maxTokens, lexicon?.vocabulary);
   const tokens = [...subjectFold.tokens, '\u0000', ...bodyFold.tokens];
   const matches = matcher.match(tokens);
+  const bodyStart = subjectFold.tokens.length + 1;
+  const lookalikes = [...subjectFold.lookalikes, ...bodyFold.lookalikes.map((word) => ({ ...word, index: word.index + bodyStart }))];
+  const lookalikesMatched = lookalikes.filter(
+    (word) =>
+      matches.some((match) => word.index >= match.position && word.index < match.position + match.matched.split(' ').length) ||
+      lexicon?.namesBrandAt(tokens, word.index) === true,
+  );
   const byCategory = new Map<LureCategory, PhraseMatch[]>();
   for (const match of matches) {
     const list = byCategory.get(match.category);
@@ -85,6 +104,7 @@ export function buildView(subject: ScanSubject, matcher: PhraseMatcher, limits: 
     html,
     mixedScriptWords: [...subjectFold.mixedScriptWords, ...bodyFold.mixedScriptWords].slice(0, 5),
     mixedScriptCount: subjectFold.mixedScriptCount + bodyFold.mixedScriptCount,
+    lookalikesMatched,
     fromDomain,
     senderAuthenticated: isSenderAuthenticated(subject, fromDomain),
     senderFamily: familyOf(fromDomain, BUILTIN_BRANDS),

@@ -57,6 +57,22 @@ export const GERMAN: Lexicon = {
     ],
     medium: ['singles', 'flirt', '[hat dir eine nachricht geschickt|mein profil und meine bilder|meine bilder an]'],
   },
+  job: {
+    strong: [
+      'verdienen|verdiene|verdienst|einkommen ~3 [pro tag|am tag|taglich|pro woche|wochentlich|pro stunde] ~ [von zu hause|von zuhause|bequem von zu hause|im homeoffice|mit dem handy|in ihrer freizeit|in deiner freizeit]',
+      'provision|provisionen ~ [pro|fur jede|fur jeden|je] ~ aufgabe|auftrag|bestellung|bewertung|video',
+      '[erledigen|erledige|erledigen sie|absolvieren] ~ [aufgaben|auftrage|bewertungen] ~ [und verdienen|und verdiene|um zu verdienen]',
+      '[aufladen|einzahlen|laden sie|zahlen sie] ~4 um ~ [aufgaben|auftrage|provision|gehalt|guthaben] ~ [freizuschalten|fortzusetzen|abzuschließen|auszuzahlen]',
+      '[kontaktieren sie|kontaktiere|schreiben sie|schreib] ~3 [personalabteilung|recruiter|recruiterin|koordinator|koordinatorin] ~3 [uber|per|auf] ~ whatsapp|telegram',
+    ],
+    medium: [
+      '[keine erfahrung|keine vorkenntnisse] ~ [erforderlich|notwendig|notig|benotigt]',
+      '[ohne vorstellungsgesprach|ohne bewerbungsgesprach]',
+      '[tagliche auszahlung|tagliche bezahlung|taglich ausgezahlt|taglich bezahlt]',
+      '[geld verdienen|nebenverdienst|zusatzverdienst] ~ [von zu hause|online|mit dem handy]',
+    ],
+    weak: ['[nebenjob|heimarbeit|teilzeit|minijob|stellenangebot|homeoffice]'],
+  },
   spam_offer: {
     strong: ['abnehmen|gewichtsverlust|wunschgewicht|gewichtsreduktion', 'fett ~ verbrennen|verbrennt|verbrennung|schmelzen', 'kilo|kg ~ [pro woche|pro tag|in wochen|in 4 wochen]', 'erektion|potenz|aphrodisiaka', 'freispiele|casino', 'nagelpilz|haarausfall'],
     medium: ['rabatt'],

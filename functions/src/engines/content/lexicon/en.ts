@@ -45,8 +45,6 @@ export const ENGLISH: Lexicon = {
       // Threats to wipe a balance or block an account unless the reader signs in (task and crypto platforms).
       'balance ~ [will be reset|will be lost|will be forfeited|will be cancelled|will be canceled|will be zeroed|will be burned]',
       'otherwise ~ your ~ reservation|booking|account ~ will be ~ cancelled|canceled|blocked|suspended|deleted|closed',
-      // "Iog in": a capital I standing in for the l of "log in" dodges word filters.
-      'someone|somebody tried|attempted to [iog in|iogin]',
     ],
     medium: [
       'verify your account|identity|mailbox|login|information|details|credentials',
@@ -460,6 +458,47 @@ export const ENGLISH: Lexicon = {
       '[sweetheart|darling|dear stranger]',
       '[lost your email address|lost your e mail address]',
       '[my profile|my pictures|my photos] ~ [and|or] ~ [photos|pictures|profile|videos]',
+    ],
+  },
+  job: {
+    // Job and task scams, not job mail: every phrase needs the scam's shape (money per day or per
+    // task from home, no interview, upfront deposits, a recruiter on a chat app). "Job",
+    // "hiring", "part-time" or "remote" alone are weak and never a finding on their own.
+    strong: [
+      // "Earn $500 a day from home", "earnings of $300 per week with your phone".
+      'earn|earning|earnings|income ~3 a|per|each|every|an day|week|hour ~ from|at|with ~ home|phone|mobile|smartphone|comfort|couch',
+      'make|making ~3 a|per day|week ~ from home',
+      'earn|earning|earnings|income ~3 daily|weekly ~ from|at|with ~ home|phone|mobile|smartphone|comfort|couch',
+      'earn|make ~ [from home|at home] ~3 daily|weekly|[a day|per day|a week|per week]',
+      // Paid per task, order or rating: the task scam.
+      'commission|commissions ~ [per|for each|for every|on each|on every|from each] ~ task|order|rating|review|like|video|product|set',
+      '[complete|completing|finish|finishing|submit|do] ~ tasks|orders|ratings|likes ~ (and|to) earn|[get paid]|[receive commission]|[receive commissions]',
+      // Money paid in first "unlocks" the tasks or the earnings.
+      '[top up|recharge|deposit|prepay] ~3 to ~ unlock|continue|resume|withdraw|submit|start|receive ~ tasks|task|combination|commission|commissions|salary|earnings',
+      '[combination order|combo order|lucky order|merge order] ~3 [top up|recharge|deposit|negative balance]',
+      '[contact|message|text|add|reach] ~3 [hr|recruiter|hiring manager|recruitment team|coordinator|mentor|supervisor|assistant] ~3 [on|via|through] ~ whatsapp|telegram',
+    ],
+    medium: [
+      'no|[no prior|no previous|no special|no relevant] ~ [experience|skills|qualifications] ~ [needed|required|necessary|is needed|is required]',
+      '[daily pay|daily salary|daily wage|daily wages|daily income|daily payment|daily payments|paid daily|get paid daily|paid every day|same day pay]',
+      '[no interview|without interview|without an interview|no interviews]',
+      'paid|earn|earning|reward|salary ~ [per|for each|for every] ~ task|rating|review|like|video',
+      'like|liking|rate|rating|review|reviewing|watch|watching|follow|subscribe ~ videos|products|hotels|apps|posts|channels|movies ~ (and|to) earn|[get paid]',
+      'work|working ~ home|online|phone ~ earn|earning ~3 daily|weekly|day|week',
+      '[hr|human resources|recruitment|hiring] ~ [department|team|manager|specialist] ~4 [found|came across|obtained|selected] ~ your ~ cv|resume|profile|contact',
+      '[your resume|your cv|your profile] ~ [has been|was] ~ [recommended|selected|shortlisted] ~ [by|for]',
+      'whatsapp|telegram ~ [recruiter|hr|hiring manager|coordinator|mentor|supervisor]',
+      '[earn money|make money|extra income|extra cash|side income] ~ [from home|online|from your phone|in your spare time]',
+      '[mystery shopper|product reviewer|data optimizer|app optimizer|order optimizer|product optimizer] ~ [position|job|role|needed|wanted|opportunity]',
+    ],
+    // Honest job mail says these too (recruiters, job boards): support only.
+    weak: [
+      'part time',
+      '[work from home|home based|remote job|remote work|online job]',
+      '[job offer|job opportunity]',
+      '[flexible hours|flexible schedule]',
+      'recruiter|recruitment|hiring|vacancy',
+      '[part time|remote|online|home based|work from home] ~ [job offer|job opportunity|position|role|vacancy] ~4 [salary|pay|earn|earnings|income|paid]',
     ],
   },
   spam_offer: {

@@ -61,6 +61,22 @@ export const SPANISH: Lexicon = {
     ],
     medium: ['solteras'],
   },
+  job: {
+    strong: [
+      'gana|ganar|ganas|gane|ingresos ~3 [al dia|por dia|diarios|a la semana|por semana|semanales|por hora] ~ [desde casa|desde tu casa|desde su casa|desde tu celular|desde tu movil|en tu tiempo libre]',
+      'comision|comisiones ~ [por|por cada|de cada] ~ tarea|pedido|orden|resena|valoracion|video',
+      '[completa|completar|realiza|realizar] ~ [tareas|pedidos|ordenes|resenas] ~ [y gana|para ganar|y recibe]',
+      '[recarga|recargar|deposita|depositar] ~3 para ~ [desbloquear|continuar|completar|retirar|recibir] ~ [tareas|pedidos|comision|comisiones|salario|ganancias]',
+      '[contacta|contactar|escribe|escribir|agrega|agregar] ~3 [recursos humanos|reclutador|reclutadora|coordinador|coordinadora] ~3 [por|en|al] ~ whatsapp|telegram',
+    ],
+    medium: [
+      '[sin experiencia|no se requiere experiencia|no necesitas experiencia|no requiere experiencia]',
+      '[pago diario|pagos diarios|cobra cada dia|cobras cada dia]',
+      '[sin entrevista]',
+      '[gana dinero|ganar dinero|ingresos extra|dinero extra] ~ [desde casa|en linea|online|desde tu celular]',
+    ],
+    weak: ['[medio tiempo|tiempo parcial|trabajo desde casa|trabajo remoto|oferta de empleo|oferta de trabajo]'],
+  },
   spam_offer: {
     strong: ['perder ~ kilos|kg', 'disfuncion erectil', 'tiradas gratis'],
     medium: ['pestanas', 'suero', 'casino', 'sin compromiso'],

@@ -53,6 +53,22 @@ export const FRENCH: Lexicon = {
     ],
     medium: ['celibataires', 'rencontre|rencontres'],
   },
+  job: {
+    strong: [
+      'gagnez|gagner|gagne|revenu|revenus ~3 [par jour|par semaine|par heure|chaque jour] ~ [depuis chez vous|de chez vous|a domicile|depuis votre domicile|depuis votre telephone|pendant votre temps libre]',
+      'commission|commissions ~ [par|pour chaque|sur chaque] ~ tache|commande|avis|evaluation|video',
+      '[completez|completer|effectuez|effectuer|realisez|realiser] ~ [des taches|les taches|des commandes|des avis] ~ [et gagnez|pour gagner|et recevez]',
+      '[rechargez|recharger|deposez|deposer] ~3 pour ~ [debloquer|continuer|terminer|retirer|recevoir] ~ [taches|commandes|commission|commissions|salaire|gains]',
+      '[contactez|contacter|ecrivez|ajoutez] ~3 [rh|recruteur|recruteuse|responsable|coordinateur|coordinatrice] ~3 [sur|via|par] ~ whatsapp|telegram',
+    ],
+    medium: [
+      '[sans experience|aucune experience requise|aucune experience necessaire|pas besoin d experience]',
+      '[paiement quotidien|paye chaque jour|paye tous les jours|remuneration quotidienne|paiement journalier]',
+      '[sans entretien]',
+      '[gagner de l argent|gagnez de l argent|revenu supplementaire|revenus supplementaires] ~ [depuis chez vous|a domicile|en ligne|depuis votre telephone]',
+    ],
+    weak: ['[temps partiel|travail a domicile|teletravail|offre d emploi]'],
+  },
   spam_offer: {
     strong: ['perdre ~ kilos|poids|kg', '[perte de poids]', 'erection|puissance sexuelle', 'tours gratuits|casino'],
   },

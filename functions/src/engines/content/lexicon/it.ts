@@ -24,6 +24,22 @@ export const ITALIAN: Lexicon = {
     strong: ['entro ~ 24|48|72 ~ ore', '[ultimo avviso|azione richiesta]'],
     medium: ['urgente', 'immediatamente'],
   },
+  job: {
+    strong: [
+      'guadagna|guadagnare|guadagni|guadagno ~3 [al giorno|a settimana|alla settimana|all ora|ogni giorno] ~ [da casa|comodamente da casa|dal telefono|dal cellulare|nel tempo libero]',
+      'commissione|commissioni ~ [per|per ogni|su ogni] ~ attivita|ordine|compito|recensione|video',
+      '[completa|completare|svolgi|svolgere] ~ [attivita|ordini|compiti|recensioni] ~ [e guadagna|per guadagnare|e ricevi]',
+      '[ricarica|ricaricare|deposita|depositare] ~3 per ~ [sbloccare|continuare|completare|prelevare|ricevere] ~ [attivita|ordini|compiti|commissioni|stipendio|guadagni]',
+      '[contatta|contattare|scrivi|aggiungi] ~3 [hr|selezionatore|selezionatrice|reclutatore|coordinatore|coordinatrice] ~3 [su|tramite|via] ~ whatsapp|telegram',
+    ],
+    medium: [
+      '[nessuna esperienza|senza esperienza] ~ [richiesta|necessaria|]',
+      '[pagamento giornaliero|pagamenti giornalieri|pagato ogni giorno]',
+      '[senza colloquio]',
+      '[guadagnare soldi|guadagna soldi|reddito extra|guadagno extra] ~ [da casa|online|dal telefono]',
+    ],
+    weak: ['[part time|lavoro da casa|lavoro a distanza|offerta di lavoro]'],
+  },
   personal_data: {
     strong: ['[numero della carta|codice di sicurezza]'],
     medium: ['data di nascita'],

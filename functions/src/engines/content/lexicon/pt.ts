@@ -116,6 +116,22 @@ export const PORTUGUESE: Lexicon = {
     strong: ['mulheres|garotas ~ solteiras|gostosas|quentes', 'fotos ~ [intimas|nuas|privadas]', 'sexo ~ hoje|casual'],
     medium: ['namoro', 'solteiras', 'encontro'],
   },
+  job: {
+    strong: [
+      'ganhe|ganhar|ganha|renda ~3 [por dia|ao dia|diarios|diaria|por semana|semanais|por hora] ~ [em casa|de casa|sem sair de casa|pelo celular|no seu tempo livre|trabalhando de casa]',
+      'comissao|comissoes ~ [por|por cada|de cada|em cada] ~ tarefa|pedido|avaliacao|curtida|video',
+      '[complete|completar|realize|realizar|faca|fazer] ~ [tarefas|pedidos|avaliacoes|curtidas] ~ [e ganhe|para ganhar|e receba]',
+      '[recarregue|recarregar|deposite|depositar] ~3 para ~ [desbloquear|liberar|continuar|concluir|sacar|receber] ~ [tarefas|pedidos|comissao|comissoes|salario|ganhos]',
+      '[contate|fale com|chame|adicione|chamar] ~3 [rh|recrutador|recrutadora|recursos humanos|coordenador|coordenadora] ~3 [no|pelo|via] ~ whatsapp|telegram',
+    ],
+    medium: [
+      '[sem experiencia|nao precisa de experiencia|nao e necessario experiencia|nao exige experiencia]',
+      '[pagamento diario|pagamentos diarios|receba todos os dias|saque diario]',
+      '[sem entrevista]',
+      '[ganhe dinheiro|ganhar dinheiro|renda extra|dinheiro extra] ~ [em casa|de casa|online|pelo celular|pela internet]',
+    ],
+    weak: ['[meio periodo|meio expediente|trabalho em casa|trabalho remoto|home office|vaga de emprego|oferta de emprego]'],
+  },
   spam_offer: {
     strong: ['perder|perca|perdeu ~ kg|quilos', 'emagrecer|emagrecimento', 'disfuncao eretil', 'rodadas gratis'],
     medium: [

@@ -13,6 +13,7 @@ export const LURE_CATEGORIES = [
   'authority',
   'scareware',
   'romance',
+  'job',
   'spam_offer',
   'personal_data',
   'generic_greeting',
