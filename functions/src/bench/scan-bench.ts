@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { prepareScanner, SCANNER_FLAG_OPTIONS, type PreparedScanner } from '../cli/scanner-options';
 import { percentile, runScan } from '../scan/run-scan';
 
@@ -31,6 +32,7 @@ async function measure(positionals: string[], prepared: PreparedScanner): Promis
   const { engineNames } = prepared;
   const cores = availableParallelism();
   const cpuAtStart = process.cpuUsage();
+  const childCpuAtStart = childCpuSeconds();
   const parseMs: number[] = [];
   const enginesMs: number[] = [];
   let errors = 0;
@@ -49,6 +51,9 @@ async function measure(positionals: string[], prepared: PreparedScanner): Promis
       errors += 1;
     },
   });
+  const processCpu = cpuSeconds(process.cpuUsage(cpuAtStart));
+  const childCpuAtEnd = childCpuSeconds();
+  const childCpu = childCpuAtStart === null || childCpuAtEnd === null ? null : childCpuAtEnd - childCpuAtStart;
   const seconds = summary.elapsedMs / 1000;
   const rate = summary.messages / seconds;
   const latencies = summary.latenciesMs;
@@ -64,7 +69,10 @@ async function measure(positionals: string[], prepared: PreparedScanner): Promis
     cores,
     // Per core of the machine: clamd (a separate process) competes for the same cores.
     messagesPerSecondPerCore: round(rate / cores),
-    processCpuSeconds: round(cpuSeconds(process.cpuUsage(cpuAtStart))),
+    processCpuSeconds: round(processCpu),
+    // The private clamd (a child process) does part of the work: count its CPU too.
+    childCpuSeconds: childCpu === null ? null : round(childCpu),
+    cpuMsPerMessage: summary.messages ? round((1000 * (processCpu + (childCpu ?? 0))) / summary.messages) : 0,
     latencyMs: {
       p50: round(percentile(latencies, 0.5)),
       p95: round(percentile(latencies, 0.95)),
@@ -79,7 +87,7 @@ async function measure(positionals: string[], prepared: PreparedScanner): Promis
     `${figures.messages} messages in ${figures.seconds} s on ${figures.workers} worker(s): ` +
       `${figures.messagesPerSecond} msg/s (${figures.messagesPerSecondPerCore} per core); ` +
       `p50 ${figures.latencyMs.p50} ms, p95 ${figures.latencyMs.p95} ms, max ${figures.latencyMs.max} ms; ` +
-      `peak RSS ${figures.peakRssMiB} MiB`,
+      `peak RSS ${figures.peakRssMiB} MiB; CPU ${figures.cpuMsPerMessage} ms/message (clamd included)`,
   );
   console.log(JSON.stringify(figures));
   return 0;
@@ -87,6 +95,35 @@ async function measure(positionals: string[], prepared: PreparedScanner): Promis
 
 function cpuSeconds(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1e6;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ), 100 on every common Linux build. */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds (user + system) used so far by this process's running children (the private
+ * clamd), from /proc; null where /proc is not readable (not Linux).
+ */
+function childCpuSeconds(): number | null {
+  try {
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / USER_HZ;
+  } catch {
+    return null;
+  }
 }
 
 function round(value: number): number {

@@ -149,6 +149,24 @@ describe('clamav engine: what it sends', () => {
     expect(stream.split('\r\n').every((line) => line.length <= 998)).toBe(true);
   });
 
+  it('cuts the base64 into 76-character lines that decode back to the exact body', () => {
+    const text = 'Ünïcode line ✓ and more words\n'.repeat(400);
+    const html = `<p>${'x'.repeat(5000)}</p>`;
+    const stream = Buffer.from(bodyStream(text, html) as Uint8Array).toString('latin1');
+    const boundary = /boundary="([^"]+)"/.exec(stream)?.[1] as string;
+    const parts = stream.split(`--${boundary}`).slice(1, -1);
+    const lines = (part: string) => (part.split('\r\n\r\n')[1] as string).trim().split('\r\n');
+    for (const part of parts) {
+      const body = lines(part);
+      expect(body.slice(0, -1).every((line) => line.length === 76)).toBe(true);
+      expect((body.at(-1) as string).length).toBeLessThanOrEqual(76);
+      // No body line can be mistaken for the delimiter.
+      expect(body.some((line) => line.startsWith('--'))).toBe(false);
+    }
+    expect(Buffer.from(lines(parts[0] as string).join(''), 'base64').toString('utf8')).toBe(text);
+    expect(Buffer.from(lines(parts[1] as string).join(''), 'base64').toString('utf8')).toBe(html);
+  });
+
   it('skips the bodies when scanBodies is off', async () => {
     const client = new ScriptedClient(byMarker);
     await scanWith(client, makeSubject({ text: 'SIG=Body.Test' }), { scanBodies: false });
