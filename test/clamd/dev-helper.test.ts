@@ -8,6 +8,7 @@ import {
   TEST_SIGNATURE_DIR,
   clamdConfigText,
   findClamdBinary,
+  memoryBackedDir,
   startClamd,
 } from '../../functions/src/dev/clamd';
 
@@ -17,8 +18,8 @@ describe('clamd dev helper', () => {
   });
 
   it('generates a loopback, foreground config with the mail scanning options', () => {
-    const text = clamdConfigText({ databaseDir: '/db', port: 4321, logFile: '/log/clamd.log', streamMaxBytes: 1000, maxThreads: 2 });
-    for (const line of ['Foreground yes', 'DatabaseDirectory /db', 'TCPSocket 4321', 'TCPAddr 127.0.0.1', 'StreamMaxLength 1000', 'ScanMail yes', 'AlertEncrypted yes', 'AlertOLE2Macros yes']) {
+    const text = clamdConfigText({ databaseDir: '/db', port: 4321, logFile: '/log/clamd.log', streamMaxBytes: 1000, maxThreads: 2, temporaryDir: '/dev/shm/x' });
+    for (const line of ['Foreground yes', 'DatabaseDirectory /db', 'TCPSocket 4321', 'TCPAddr 127.0.0.1', 'StreamMaxLength 1000', 'TemporaryDirectory /dev/shm/x', 'ScanMail yes', 'AlertEncrypted yes', 'AlertOLE2Macros yes']) {
       expect(text.split('\n')).toContain(line);
     }
   });
@@ -26,9 +27,13 @@ describe('clamd dev helper', () => {
   it('starts clamd with the repository signatures, answers PING, and stops', async () => {
     // The real binary is required: CI installs it (scripts/install-system.sh); a missing one fails here.
     const clamd = await startClamd();
+    let temporaryDir = '';
     try {
       expect(clamd.databaseDir).toBe(TEST_SIGNATURE_DIR);
-      expect(readFileSync(clamd.configFile, 'utf8')).toContain(`TCPSocket ${clamd.port}`);
+      const config = readFileSync(clamd.configFile, 'utf8');
+      expect(config).toContain(`TCPSocket ${clamd.port}`);
+      temporaryDir = /^TemporaryDirectory (.+)$/m.exec(config)?.[1] ?? '';
+      expect(existsSync(temporaryDir)).toBe(true);
       await expect(clamd.client.ping()).resolves.toBeUndefined();
       await expect(clamd.client.version()).resolves.toMatch(/^ClamAV \d+\.\d+/);
     } finally {
@@ -36,6 +41,17 @@ describe('clamd dev helper', () => {
     }
     await expect(clamd.client.ping()).rejects.toBeInstanceOf(ClamdUnavailableError);
     expect(existsSync(dirname(clamd.configFile))).toBe(false);
+    expect(existsSync(temporaryDir)).toBe(false);
+  });
+
+  it('puts temporary files on /dev/shm when it is writable, and falls back to the run folder otherwise', () => {
+    expect(memoryBackedDir('x', '/nonexistent-root')).toBeNull();
+    const root = mkdtempSync(join(tmpdir(), 'shm-'));
+    try {
+      expect(memoryBackedDir('strata-clamd-1', root)).toBe(join(root, 'strata-clamd-1'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('reports a daemon that cannot start, with its log', async () => {
