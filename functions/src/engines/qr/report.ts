@@ -44,7 +44,10 @@ export function buildReport(
   options: ReportOptions,
 ): EngineOutput {
   const collector = new QrFindingCollector(options.maxEvidencePerFinding, options.maxIocs);
-  const short = visibleTextLength(subject.text) < options.shortMessageChars;
+  // Measured only when a code carries a web address (rare): most messages have no code, and
+  // collapsing the whitespace of a long body is not free.
+  let short: boolean | undefined;
+  const isShort = (): boolean => (short ??= visibleTextLength(subject.text) < options.shortMessageChars);
   const analysed = new Set<string>();
 
   for (const code of codes) {
@@ -57,7 +60,8 @@ export function buildReport(
     const facts = describeUrl(url);
     const where = `QR code in ${code.label}`;
     const written = payload.form ? ` (${payload.form})` : '';
-    collector.add('qr.url', urlScore(subject, facts.registrableDomain, code, short), `${clip(url, 200)}${written} — ${where}${short ? '; short message' : ''}`);
+    const shortMessage = isShort();
+    collector.add('qr.url', urlScore(subject, facts.registrableDomain, code, shortMessage), `${clip(url, 200)}${written} — ${where}${shortMessage ? '; short message' : ''}`);
     collector.addIocs([url], facts.host ? [facts.host] : []);
 
     const recipient = recipientIn(url, subject);
