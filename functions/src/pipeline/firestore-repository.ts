@@ -5,6 +5,7 @@ import {
   type DocumentData,
   type DocumentSnapshot,
   type Firestore,
+  type ReadOptions,
 } from '@google-cloud/firestore';
 import type { EngineResult } from '../core/engine/types';
 import { StrataError } from '../core/errors';
@@ -233,16 +234,13 @@ export class FirestoreRepository implements ScanRepository {
     });
   }
 
-
   async reportedEngines(scanId: string, engines: readonly string[]): Promise<string[]> {
     assertDocumentKey('scan id', scanId);
     for (const engine of engines) assertDocumentKey('engine', engine);
-    if (engines.length === 0) return [];
     // One batched get of the named documents with an empty field mask (existence only): on the
     // emulator a collection query cost about 24 ms here against about 5 ms for a document get.
-    const refs = engines.map((engine) => this.engineResults(scanId).doc(engine));
     return this.guard('reportedEngines', { scanId }, async () =>
-      (await this.db.getAll(...refs, { fieldMask: [] })).filter((snapshot) => snapshot.exists).map((snapshot) => snapshot.id),
+      (await this.storedEngineResults(scanId, engines, { fieldMask: [] })).map((snapshot) => snapshot.id),
     );
   }
 
@@ -320,9 +318,14 @@ export class FirestoreRepository implements ScanRepository {
   }
 
   private async expectedEngineResults(scanId: string, engines: readonly string[]): Promise<EngineResult[]> {
+    return (await this.storedEngineResults(scanId, engines)).map(engineResultFromDoc);
+  }
+
+  /** The existing result documents of the named engines, in one batched get (no collection query). */
+  private async storedEngineResults(scanId: string, engines: readonly string[], options: ReadOptions = {}): Promise<DocumentSnapshot[]> {
     if (engines.length === 0) return [];
-    const snapshots = await this.db.getAll(...engines.map((engine) => this.engineResults(scanId).doc(engine)));
-    return snapshots.filter((snapshot) => snapshot.exists).map(engineResultFromDoc);
+    const snapshots = await this.db.getAll(...engines.map((engine) => this.engineResults(scanId).doc(engine)), options);
+    return snapshots.filter((snapshot) => snapshot.exists);
   }
 
   async recordActionOutcome(scanId: string, outcome: { status: ActionStatus; error?: string }): Promise<void> {
