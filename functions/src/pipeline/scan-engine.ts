@@ -51,11 +51,12 @@ export async function handleScanRequest(request: unknown, engineName: string, de
     return { status: 'not-expected', scanId };
   }
   const engine = deps.engines.find((candidate) => candidate.name === engineName);
+  const cacheVersion = engine === undefined ? null : engineCacheVersion(engine, deps.config.organisationDomains);
   // The cache lookup runs alongside the scan read: both are on the path of every scan request,
   // and a lookup wasted on a scan that turns out decided or reported is rare.
   const [{ scan, reported }, cacheHit] = await Promise.all([
     repository.getScanForEngine(scanId, engineName),
-    engine === undefined ? null : cachedResult(scanRequest, engine, deps),
+    engine === undefined || cacheVersion === null ? null : cachedResult(scanRequest, engine.name, cacheVersion, deps),
   ]);
   if (scan === null) {
     logger.warn('scan request for a scan that does not exist; ignored', { scanId, engine: engineName });
@@ -68,14 +69,16 @@ export async function handleScanRequest(request: unknown, engineName: string, de
   }
 
   const started = clockOf(deps)();
-  const { result, cached, cacheAs } =
-    cacheHit !== null ? { result: cacheHit, cached: true, cacheAs: null } : await produceResult(scanRequest, engineName, engine, deps);
+  const cached = cacheHit !== null;
+  const result = cacheHit ?? (await produceResult(scanRequest, engineName, engine, deps));
+  // Only 'ok' results are cached: a failure is never replayed onto another message.
+  const cacheIt = !cached && result.status === 'ok' && cacheVersion !== null;
+  const cacheExpireAt = new Date(clockOf(deps)().getTime() + deps.config.engineCacheTtlMs);
   // The result and its cache entry are written at once: two independent documents, and the
   // completion should not wait for the cache.
-  const cacheExpireAt = new Date(clockOf(deps)().getTime() + deps.config.engineCacheTtlMs);
   const [written] = await Promise.all([
     repository.putEngineResult(scanId, result, { cached, expireAt: scan.expireAt }),
-    cacheAs === null ? undefined : repository.putCachedEngineResult(cacheAs.engine, cacheAs.version, scanRequest.contentKey, result, cacheExpireAt),
+    cacheIt ? repository.putCachedEngineResult(engineName, cacheVersion, scanRequest.contentKey, result, cacheExpireAt) : undefined,
   ]);
   await publishCompletion(scan.expectedEngines, scanId, engineName, deps);
   logger.info('engine reported', {
@@ -93,26 +96,18 @@ export async function handleScanRequest(request: unknown, engineName: string, de
 }
 
 /** A cached 'ok' result of this engine version and configuration for the same content, or null. */
-async function cachedResult(request: ScanRequest, engine: Engine, deps: EngineDeps): Promise<EngineResult | null> {
-  const cacheVersion = engineCacheVersion(engine, deps.config.organisationDomains);
-  if (cacheVersion === null) return null;
-  const hit = await deps.repository.getCachedEngineResult(engine.name, cacheVersion, request.contentKey, clockOf(deps)());
-  return hit !== null && hit.status === 'ok' ? { ...hit, engine: engine.name } : null;
+async function cachedResult(request: ScanRequest, engineName: string, cacheVersion: string, deps: EngineDeps): Promise<EngineResult | null> {
+  const hit = await deps.repository.getCachedEngineResult(engineName, cacheVersion, request.contentKey, clockOf(deps)());
+  return hit !== null && hit.status === 'ok' ? { ...hit, engine: engineName } : null;
 }
 
-/** Runs the engine on the stored subject (no cache hit) and caches an 'ok' result. */
-async function produceResult(
-  request: ScanRequest,
-  engineName: string,
-  engine: Engine | undefined,
-  deps: EngineDeps,
-): Promise<{ result: EngineResult; cached: false; cacheAs: { engine: string; version: string } | null }> {
+/** Runs the engine on the stored subject (there was no cache hit). */
+async function produceResult(request: ScanRequest, engineName: string, engine: Engine | undefined, deps: EngineDeps): Promise<EngineResult> {
   const { config, logger, blobs } = deps;
   if (engine === undefined) {
     logger.error('engine is not available in this process', { scanId: request.scanId, engine: engineName });
-    return { result: failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function'), cached: false, cacheAs: null };
+    return failedResult(engineName, 'unknown', 'unavailable', 'engine is not deployed in this function');
   }
-  const cacheVersion = engineCacheVersion(engine, config.organisationDomains);
 
   let subject: ScanSubject;
   try {
@@ -120,16 +115,13 @@ async function produceResult(
   } catch (error) {
     if (!isSubjectUnavailable(error)) throw error;
     logger.error('subject unavailable; the engine result is an error', { scanId: request.scanId, engine: engine.name, ...errorFields(error) });
-    return { result: failedResult(engine.name, engine.version, 'error', describeError(error)), cached: false, cacheAs: null };
+    return failedResult(engine.name, engine.version, 'error', describeError(error));
   }
   const timeoutMs = config.engineTimeoutsMs[engine.name];
   const [result] = await runEngines(subject, [{ engine, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }], {
     organisationDomains: config.organisationDomains,
   });
-  const engineResult = result as EngineResult;
-  // Only 'ok' results are cached: a failure is never replayed onto another message.
-  const cacheAs = engineResult.status === 'ok' && cacheVersion !== null ? { engine: engine.name, version: cacheVersion } : null;
-  return { result: engineResult, cached: false, cacheAs };
+  return result as EngineResult;
 }
 
 /**
@@ -152,9 +144,9 @@ export function engineCacheVersion(engine: Pick<Engine, 'version' | 'config'>, o
 }
 
 /**
- * Publishes this engine's completion with the engines still outstanding, listed after this
- * engine's result was written (see EngineCompletion.outstanding): one names-only query here
- * spares the aggregator a scan read and a full result list on every completion but the last.
+ * Publishes this engine's completion with the engines still outstanding, read after this
+ * engine's result was written (see EngineCompletion.outstanding): one batched existence read
+ * here spares the aggregator a scan read and a full result read on every completion but the last.
  */
 async function publishCompletion(expectedEngines: readonly string[], scanId: string, engine: string, deps: EngineDeps): Promise<void> {
   const reported = new Set(await deps.repository.reportedEngines(scanId, expectedEngines));
