@@ -39,23 +39,73 @@ describe('finder screen', () => {
     const images = [await qrPng(PHISH_URL), await pictureWithoutQr(640, 400), await sharp(await qrPng(PHISH_URL)).rotate(20, { background: '#fff' }).jpeg({ quality: 50 }).toBuffer()];
     for (const image of images) {
       const raster = await rasterOf(image);
-      const ours = binarize(raster.pixels, raster.width, raster.height, true);
+      const ours = binarize(raster.pixels, raster.width, raster.height);
       const theirs = jsQrBinarize(rgba(raster.pixels), raster.width, raster.height, true);
-      expect(Buffer.from(ours.normal).equals(Buffer.from(theirs.binarized.data))).toBe(true);
-      expect(Buffer.from(ours.inverse ?? []).equals(Buffer.from(theirs.inverted?.data ?? []))).toBe(true);
+      expect(Buffer.from(ours).equals(Buffer.from(theirs.binarized.data))).toBe(true);
+      // jsQR's inverted matrix is ours with 0 and 1 swapped: what reading with DarkBit 0 relies on.
+      expect(Buffer.from(ours.map((bit) => 1 - bit)).equals(Buffer.from(theirs.inverted?.data ?? []))).toBe(true);
     }
+  });
+
+  it('reads light-on-dark codes from the one matrix exactly as from a separately inverted one', async () => {
+    const code = await qrPng(PHISH_URL);
+    const negative = await sharp(code).negate({ alpha: false }).png().toBuffer();
+    const rotatedNegative = await sharp(negative).rotate(25, { background: '#000' }).jpeg({ quality: 60 }).toBuffer();
+    const images = [code, negative, rotatedNegative, await pictureWithoutQr(640, 400)];
+    const found: number[] = [];
+    for (const image of images) {
+      const raster = await rasterOf(image);
+      const bits = binarize(raster.pixels, raster.width, raster.height);
+      const inverse = bits.map((bit) => 1 - bit);
+      for (const [matrix, asInverse] of [
+        [bits, inverse],
+        [inverse, bits],
+      ] as const) {
+        const direct = findFinderPatterns(matrix, raster.width, raster.height, 256);
+        expect(findFinderPatterns(asInverse, raster.width, raster.height, 256, 0)).toEqual(direct);
+        found.push(direct.length);
+      }
+    }
+    // The comparison is not vacuous: the code is found in its own polarity, the negatives in the other.
+    const [codeDark, , , negativeLight, , rotatedLight] = found;
+    expect(codeDark).toBeGreaterThanOrEqual(3);
+    expect(negativeLight).toBeGreaterThanOrEqual(3);
+    expect(rotatedLight).toBeGreaterThanOrEqual(3);
+  });
+
+  it('finds finder patterns whose dark ring touches the image edge, in either polarity', async () => {
+    // No quiet zone, and a side that is a multiple of 8 so no padding is added: the finder rings
+    // end at the raster's first and last column and row, where the row scan's light border starts.
+    const flush = await qrPng(PHISH_URL, { margin: 0, scale: 8 });
+    const { data, info } = await sharp(flush).flatten({ background: '#fff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width % 8).toBe(0);
+    const raster = padToRegions(data, info.width, info.height, info.channels, 0);
+    expect(raster.width).toBe(info.width);
+    const bits = binarize(raster.pixels, raster.width, raster.height);
+    const patterns = findFinderPatterns(bits, raster.width, raster.height, 256);
+    // Finder centres sit 3.5 modules (28 pixels) in from the edges.
+    const far = raster.width - 28;
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ x: expect.closeTo(28, -1), y: expect.closeTo(28, -1) }),
+        expect.objectContaining({ x: expect.closeTo(far, -1), y: expect.closeTo(28, -1) }),
+        expect.objectContaining({ x: expect.closeTo(28, -1), y: expect.closeTo(far, -1) }),
+      ]),
+    );
+    // Reading the inverse matrix with 0 as dark is reading these bits with 1 as dark.
+    expect(findFinderPatterns(bits.map((bit) => 1 - bit), raster.width, raster.height, 256, 0)).toEqual(patterns);
   });
 
   it("finds a code's three finder patterns as one triple, and no triple in a picture", async () => {
     const code = await rasterOf(await qrPng(PHISH_URL));
-    const patterns = findFinderPatterns(binarize(code.pixels, code.width, code.height, false).normal, code.width, code.height, 256);
+    const patterns = findFinderPatterns(binarize(code.pixels, code.width, code.height), code.width, code.height, 256);
     const [best] = codeCorners(patterns, 1);
     expect(best?.irregularity).toBeLessThan(0.1);
     // Finder centres of a 4-pixel-module code with a 4-module margin sit 3.5 modules in from it.
     expect(best?.corner).toMatchObject({ x: expect.closeTo(30, 0), y: expect.closeTo(30, 0) });
 
     const picture = await rasterOf(await pictureWithoutQr(640, 400));
-    const none = findFinderPatterns(binarize(picture.pixels, picture.width, picture.height, false).normal, picture.width, picture.height, 256);
+    const none = findFinderPatterns(binarize(picture.pixels, picture.width, picture.height), picture.width, picture.height, 256);
     expect(codeCorners(none, 1)).toEqual([]);
   });
 });

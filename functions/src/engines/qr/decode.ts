@@ -98,15 +98,13 @@ export class QrDecoder {
    */
   private search(raster: GreyRaster, runs: { jsqr: number }): string | null {
     const { pixels, width, height } = raster;
-    const { normal, inverse } = binarize(pixels, width, height, true);
+    const bits = binarize(pixels, width, height);
     const crops: GreyRaster[] = [];
-    for (const [bits, inverted] of [
-      [normal, false],
-      [inverse, true],
-    ] as const) {
-      if (bits === null) continue;
+    // Dark-on-light codes first, then light-on-dark ones (the same bits read with 0 as dark).
+    for (const dark of [1, 0] as const) {
+      const inverted = dark === 0;
       // jsQR 1.4.0's 'onlyInvert' crashes (it never builds the inverted matrix): invert the pixels instead.
-      for (const corners of codeCorners(findFinderPatterns(bits, width, height, MAX_FINDER_PATTERNS), 1)) crops.push(cropAround(raster, corners, inverted));
+      for (const corners of codeCorners(findFinderPatterns(bits, width, height, MAX_FINDER_PATTERNS, dark), 1)) crops.push(cropAround(raster, corners, inverted));
     }
     if (crops.length > 0 && width * height <= WHOLE_IMAGE_MAX_PIXELS) crops.push(raster);
     for (const crop of crops.slice(0, MAX_JSQR_RUNS_PER_ATTEMPT)) {

@@ -23,11 +23,16 @@ const MIN_DYNAMIC_RANGE = 24;
 const MIN_QUAD_RATIO = 0.5;
 const MAX_QUAD_RATIO = 1.5;
 
+/** Which bit value stands for a dark module: 1 for dark-on-light codes, 0 for light-on-dark ones. */
+export type DarkBit = 0 | 1;
+
 /**
- * jsQR's binarisation of grey pixels (one byte each), as 0/1 per pixel; also the inverse when
- * asked. Mirrors jsQR's arithmetic, including its rounding through Uint8ClampedArray.
+ * jsQR's binarisation of grey pixels (one byte each), as 0/1 per pixel (1 = darker than the
+ * local threshold). Mirrors jsQR's arithmetic, including its rounding through Uint8ClampedArray.
+ * jsQR's inverted matrix is exactly this one with 0 and 1 swapped, so it is not built: the finder
+ * search reads the same bits with `DarkBit` 0 instead.
  */
-export function binarize(grey: Uint8Array, width: number, height: number, inverted: boolean): { normal: Uint8Array; inverse: Uint8Array | null } {
+export function binarize(grey: Uint8Array, width: number, height: number): Uint8Array {
   const columns = width / REGION_SIZE;
   const rows = height / REGION_SIZE;
   const blackPoints = new Uint8ClampedArray(columns * rows);
@@ -61,8 +66,7 @@ export function binarize(grey: Uint8Array, width: number, height: number, invert
     }
   }
 
-  const normal = new Uint8Array(width * height);
-  const inverse = inverted ? new Uint8Array(width * height) : null;
+  const bits = new Uint8Array(width * height);
   for (let regionY = 0; regionY < rows; regionY++) {
     const top = Math.min(Math.max(regionY, 2), rows - 3);
     for (let regionX = 0; regionX < columns; regionX++) {
@@ -75,14 +79,12 @@ export function binarize(grey: Uint8Array, width: number, height: number, invert
       for (let y = 0; y < REGION_SIZE; y++) {
         let at = (regionY * REGION_SIZE + y) * width + regionX * REGION_SIZE;
         for (let x = 0; x < REGION_SIZE; x++, at++) {
-          const dark = (grey[at] as number) <= threshold ? 1 : 0;
-          normal[at] = dark;
-          if (inverse) inverse[at] = 1 - dark;
+          bits[at] = (grey[at] as number) <= threshold ? 1 : 0;
         }
       }
     }
   }
-  return { normal, inverse };
+  return bits;
 }
 
 /** A verified finder pattern: its centre, the module size measured across it, and how far its runs are from 1:1:3:1:1. */
@@ -118,20 +120,22 @@ const CROSS_CHECK_TOLERANCE = 0.75;
 const CENTRE_TOLERANCE = 0.5;
 
 /**
- * The finder-pattern candidates jsQR's locator would keep for this bit matrix (1 = dark)
- * and that also pass the cross-check, at most `limit` of them. Candidates: rows are scanned for
+ * The finder-pattern candidates jsQR's locator would keep for this bit matrix, read with `dark`
+ * as the dark value (0 reads it as jsQR's inverted matrix), and that also pass the cross-check,
+ * at most `limit` of them. `bits` holds only 0 and 1 (as `binarize` writes it). Pixels outside the
+ * image read as light in either polarity, as in jsQR. Candidates: rows are scanned for
  * dark-light-dark-light-dark runs near 1:1:3:1:1, runs stacked on consecutive rows form quads,
  * quads at least 2 rows tall whose centre is dark are kept (all as jsQR does).
  */
-export function findFinderPatterns(bits: Uint8Array, width: number, height: number, limit: number): FinderPattern[] {
+export function findFinderPatterns(bits: Uint8Array, width: number, height: number, limit: number, dark: DarkBit = 1): FinderPattern[] {
   const found: FinderPattern[] = [];
   const keep = (quad: Quad): void => {
     if (quad.bottom.y - quad.top.y < 2) return;
     const x = Math.round((quad.top.startX + quad.top.endX + quad.bottom.startX + quad.bottom.endX) / 4);
     const y = Math.round((quad.top.y + quad.bottom.y + 1) / 2);
-    if (x < 0 || x >= width || y < 0 || y >= height || bits[y * width + x] !== 1) return;
-    const across = crossCheck(bits, width, height, x, y, 1, 0);
-    const down = across === null ? null : crossCheck(bits, width, height, x, y, 0, 1);
+    if (x < 0 || x >= width || y < 0 || y >= height || bits[y * width + x] !== dark) return;
+    const across = crossCheck(bits, width, height, dark, x, y, 1, 0);
+    const down = across === null ? null : crossCheck(bits, width, height, dark, x, y, 0, 1);
     if (across !== null && down !== null && found.length < limit) {
       found.push({ x, y, module: (across.module + down.module) / 2, deviation: across.deviation + down.deviation });
     }
@@ -139,7 +143,9 @@ export function findFinderPatterns(bits: Uint8Array, width: number, height: numb
 
   let active: Quad[] = [];
   for (let y = 0; y <= height && found.length < limit; y++) {
-    let length = 0;
+    // The row reads as if bordered by a light pixel on each side (x = -1 and x = width), as jsQR
+    // reads outside the image; the row y = height is all light and only closes the open quads.
+    let length = 1; // the light border pixel at x = -1
     let lastBit = false;
     let s0 = 0;
     let s1 = 0;
@@ -147,20 +153,24 @@ export function findFinderPatterns(bits: Uint8Array, width: number, height: numb
     let s3 = 0;
     let s4 = 0;
     const rowStart = y * width;
-    for (let x = -1; x <= width; x++) {
-      const dark = y < height && x >= 0 && x < width && bits[rowStart + x] === 1;
-      if (dark === lastBit) {
-        length++;
-        continue;
-      }
+    const light = 1 - dark;
+    for (let x = 0; y < height && x <= width; x++) {
+      // Skip over the rest of the current run in one tight loop; only colour changes matter below.
+      const runValue = lastBit ? dark : light;
+      const runStart = x;
+      while (x < width && bits[rowStart + x] === runValue) x++;
+      length += x - runStart;
+      // x is now the first pixel of another colour, or the light border at x = width.
+      const isDark: boolean = x < width && !lastBit;
+      if (isDark === lastBit) break; // the border continues a light run: the row has no more changes
       s0 = s1;
       s1 = s2;
       s2 = s3;
       s3 = s4;
       s4 = length;
       length = 1;
-      lastBit = dark;
-      if (dark) continue; // a finder run ends on a light pixel
+      lastBit = isDark;
+      if (isDark) continue; // a finder run ends on a light pixel
       const average = (s0 + s1 + s2 + s3 + s4) / 7;
       const isFinder =
         Math.abs(s0 - average) < average &&
@@ -199,9 +209,9 @@ export function findFinderPatterns(bits: Uint8Array, width: number, height: numb
  * Walks from a dark centre pixel both ways along (stepX, stepY) and checks that the runs crossed
  * (dark centre, light ring, dark ring on each side) are 1:1:3:1:1 within the tolerance.
  */
-function crossCheck(bits: Uint8Array, width: number, height: number, centreX: number, centreY: number, stepX: number, stepY: number): CrossCheck | null {
-  const forward = runsFrom(bits, width, height, centreX, centreY, stepX, stepY);
-  const backward = runsFrom(bits, width, height, centreX, centreY, -stepX, -stepY);
+function crossCheck(bits: Uint8Array, width: number, height: number, dark: DarkBit, centreX: number, centreY: number, stepX: number, stepY: number): CrossCheck | null {
+  const forward = runsFrom(bits, width, height, dark, centreX, centreY, stepX, stepY);
+  const backward = runsFrom(bits, width, height, dark, centreX, centreY, -stepX, -stepY);
   if (forward === null || backward === null) return null;
   const runs = [backward[2], backward[1], forward[0] + backward[0] - 1, forward[1], forward[2]] as const;
   const module = (runs[0] + runs[1] + runs[2] + runs[3] + runs[4]) / 7;
@@ -218,12 +228,12 @@ function crossCheck(bits: Uint8Array, width: number, height: number, centreX: nu
 }
 
 /** Lengths of the dark run containing the start, the light run after it and the dark run after that; null when the image ends first. */
-function runsFrom(bits: Uint8Array, width: number, height: number, x: number, y: number, stepX: number, stepY: number): [number, number, number] | null {
+function runsFrom(bits: Uint8Array, width: number, height: number, dark: DarkBit, x: number, y: number, stepX: number, stepY: number): [number, number, number] | null {
   const runs: [number, number, number] = [0, 0, 0];
   let state = 0;
   while (x >= 0 && x < width && y >= 0 && y < height) {
-    const dark = bits[y * width + x] === 1;
-    if (dark !== (state !== 1)) {
+    const isDark = bits[y * width + x] === dark;
+    if (isDark !== (state !== 1)) {
       state++;
       if (state > 2) return runs;
     }
