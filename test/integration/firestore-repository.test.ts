@@ -84,7 +84,7 @@ describe('FirestoreRepository (emulator)', () => {
         [
           'mailbox', 'direction', 'gmailMessageId', 'messageId', 'fromAddress', 'fromDomain', 'subject', 'receivedAt',
           'createdAt', 'status', 'decided', 'verdict', 'score', 'reasons', 'reasonDetails', 'engines', 'expectedEngines',
-          'iocUrls', 'iocDomains', 'iocSha256', 'action', 'actionStatus', 'actionAttempts', 'actionError', 'policyVersion',
+          'iocUrls', 'iocDomains', 'iocSha256', 'action', 'intendedAction', 'actionStatus', 'actionAttempts', 'actionError', 'policyVersion',
           'passive', 'decidedAt', 'latencyMs', 'expireAt', 'subjectKey', 'contentKey',
         ].sort(),
       );

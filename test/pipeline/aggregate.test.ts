@@ -143,7 +143,13 @@ describe('handleEngineCompletion', () => {
 
     expect(harness.gmail.labelsOf(ALICE, id)).toEqual(['INBOX', 'UNREAD']);
     expect(harness.gmail.callsOf('modifyMessage') + harness.gmail.callsOf('trashMessage') + harness.gmail.callsOf('createLabel')).toBe(0);
-    expect(await harness.repository.getScan(scanId)).toMatchObject({ verdict: 'malicious', action: 'none', passive: true, actionStatus: 'skipped' });
+    expect(await harness.repository.getScan(scanId)).toMatchObject({
+      verdict: 'malicious',
+      action: 'none',
+      intendedAction: 'quarantine',
+      passive: true,
+      actionStatus: 'skipped',
+    });
     expect(audit(harness)).toEqual([
       expect.objectContaining({ scanId, action: 'none', labelsAdded: [], labelsRemoved: [], outcome: 'passive', intendedAction: 'quarantine' }),
     ]);

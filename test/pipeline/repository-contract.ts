@@ -249,6 +249,7 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
         iocDomains: [],
         iocSha256: [],
         action: null,
+        intendedAction: null,
         actionStatus: null,
         actionAttempts: 0,
         actionError: null,
@@ -599,10 +600,23 @@ export function registerRepositoryContract(harness: RepositoryContractHarness): 
       expect(stored?.iocSha256).toEqual(hashes);
     });
 
-    it("marks the action skipped when the decision's action is none (passive mode)", async () => {
+    it("marks the action skipped when the decision's action is none (passive mode), keeping what was intended", async () => {
       const scan = await decidedScan(decisionOf({ action: 'none', intendedAction: 'quarantine', passive: true, verdict: 'malicious' }));
 
-      expect(await repo.getScan(scan.scanId)).toMatchObject({ action: 'none', actionStatus: 'skipped', passive: true, verdict: 'malicious' });
+      expect(await repo.getScan(scan.scanId)).toMatchObject({
+        action: 'none',
+        intendedAction: 'quarantine',
+        actionStatus: 'skipped',
+        passive: true,
+        verdict: 'malicious',
+      });
+    });
+
+    it('stores no intended action before the decision, and the applied one after an enforcing decision', async () => {
+      const scan = await createdScan();
+      expect((await repo.getScan(scan.scanId))?.intendedAction).toBeNull();
+      await repo.decideOnce(scan.scanId, () => decisionOf({ action: 'label', intendedAction: 'label', verdict: 'suspicious' }), clock());
+      expect(await repo.getScan(scan.scanId)).toMatchObject({ action: 'label', intendedAction: 'label' });
     });
 
     it('throws ScanNotFoundError for an unknown scan', async () => {

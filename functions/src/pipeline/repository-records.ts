@@ -38,6 +38,7 @@ export type DecisionFields = Pick<
   | 'iocDomains'
   | 'iocSha256'
   | 'action'
+  | 'intendedAction'
   | 'actionStatus'
   | 'policyVersion'
   | 'passive'
@@ -76,6 +77,7 @@ export function newScanRecord(scan: NewScan, createdAt: Date): ScanRecord {
     iocDomains: [],
     iocSha256: [],
     action: null,
+    intendedAction: null,
     actionStatus: null,
     actionAttempts: 0,
     actionError: null,
@@ -116,6 +118,7 @@ export function decisionFields(
     iocDomains: boundedIocs(results.map((result) => result.iocs.domains)),
     iocSha256: boundedIocs(results.map((result) => result.iocs.sha256)),
     action: decision.action,
+    intendedAction: decision.intendedAction,
     actionStatus: decision.action === 'none' ? 'skipped' : 'pending',
     policyVersion: decision.policyVersion,
     passive: decision.passive,

@@ -62,6 +62,8 @@ export interface ScanRecord extends NewScan {
   iocDomains: string[];
   iocSha256: string[];
   action: Action | null;
+  /** What the policy wanted; differs from `action` only in passive mode (where `action` is none). */
+  intendedAction: Action | null;
   actionStatus: ActionStatus | null;
   actionAttempts: number;
   actionError: string | null;
